@@ -1,0 +1,430 @@
+"""The scenario format: typed, immutable blocks that a YAML scenario file validates into.
+
+Every block refuses unknown keys and may carry a ``sources:`` note saying where its numbers come
+from (a FACTS.md section) or that they are an assumption. Field names are the YAML keys; units are
+parsed at the edge (durations to hours, rates to events per hour, times of day to hours after
+midnight), so the model only ever sees numbers in hours. ``docs/scenarios.md`` documents each field
+with examples.
+
+Cross-references (a channel naming an agency, a zone listing a commune...) are checked by
+:mod:`sim.scenario.refs` once every block has its type.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from sim.clock import DAY_NAMES
+from sim.distributions import parse_dist
+from sim.units import parse_datetime, parse_duration, parse_rate, parse_time_of_day
+
+# --- scalar types with units ----------------------------------------------------------------
+
+Hours = Annotated[float, BeforeValidator(parse_duration)]
+"""A duration written with a unit (``"6h"``), held in hours."""
+
+PerHour = Annotated[float, BeforeValidator(parse_rate)]
+"""A rate written as ``"3/day"``, held in events per hour."""
+
+TimeOfDay = Annotated[float, BeforeValidator(parse_time_of_day)]
+"""A wall-clock time ``"21:00"``, held in hours after midnight."""
+
+DateTime = Annotated[datetime, BeforeValidator(parse_datetime)]
+"""A local date-time ``"2015-11-13 22:00"``."""
+
+Delay = Annotated[Any, BeforeValidator(parse_dist)]
+"""A distribution of durations (see :mod:`sim.distributions`)."""
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Weight = Annotated[float, Field(ge=0.0)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Note = str | list[str] | None
+
+Language = Literal["fr", "nl", "de", "en", "tr", "ar"]
+AgencyKind = Literal[
+    "local_police",
+    "federal_police",
+    "intelligence",
+    "coordination",
+    "judge",
+    "prosecutor",
+    "foreign_service",
+]
+Access = Literal["read", "feed", "read_feed", "hit"]
+ChannelFilter = Literal["all", "wanted", "jurisdiction", "credible"]
+Radius = Literal["house", "commune", "zone"]
+
+#: The token that stands for "the local police zone of the place concerned".
+LOCAL = "local"
+
+
+class Block(BaseModel):
+    """Base of every scenario block: immutable, unknown keys refused, a ``sources`` note allowed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    sources: Note = Field(default=None, description="where the numbers come from (FACTS §...)")
+
+
+# --- places ---------------------------------------------------------------------------------
+
+
+class Zone(Block):
+    """A police zone: the communes (places) it covers."""
+
+    communes: tuple[Name, ...] = Field(min_length=1)
+
+
+class Place(Block):
+    """Attributes of a place (a commune or a place outside the region)."""
+
+    population: int | None = Field(default=None, ge=0)
+    neighbours: tuple[Name, ...] = ()
+
+
+# --- agencies -------------------------------------------------------------------------------
+
+
+class OfficeHours(Block):
+    """Working days and hours of an office (a window closing before it opens runs overnight)."""
+
+    days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    opens: TimeOfDay = 8.0
+    closes: TimeOfDay = 18.0
+
+    @model_validator(mode="after")
+    def _known_days(self) -> OfficeHours:
+        bad = [d for d in self.days if d not in DAY_NAMES]
+        if bad:
+            raise ValueError(f"unknown day {bad[0]!r}; use {', '.join(DAY_NAMES)}")
+        return self
+
+
+def _hours_shorthand(value: object) -> object:
+    if value in ("24/7", "always"):
+        return None
+    if value == "office":
+        return {}
+    return value
+
+
+WorkHours = Annotated[OfficeHours | None, BeforeValidator(_hours_shorthand)]
+"""``"24/7"`` (never closes), ``"office"`` (Mon-Fri 08:00-18:00) or an :class:`OfficeHours` map."""
+
+
+class Belief(Block):
+    """How an analyst's triage judges a tip: the chance it is found credible."""
+
+    true_tip: Probability = 1.0
+    false_tip: Probability = 1.0
+
+
+class Feeding(Block):
+    """How an agency writes its tips into the databases it feeds."""
+
+    delay: Delay = 0.0
+    skip: Probability = 0.0
+    when: Literal["all", "credible", "wanted"] = "credible"
+
+
+class Agency(Block):
+    """A service that receives, triages, identifies, forwards and possibly acts on tips."""
+
+    kind: AgencyKind
+    zone: Name | None = None
+    jurisdiction: tuple[Name, ...] | Literal["all"] | None = None
+    languages: tuple[Language, ...] = Field(default=("fr",), min_length=1)
+    bilingual_share: Probability = 0.0
+    staff: int = Field(default=1, ge=1, le=100_000)
+    triage_time: Delay = 0.0
+    hours: WorkHours = None
+    forget: Probability = 0.0
+    belief: Belief = Belief()
+    raid_teams: int = Field(default=0, ge=0, le=10_000)
+    raid_prep: Delay = 0.0
+    raid_duration: Hours = 2.0
+    databases: dict[Name, Access] = Field(default_factory=dict)
+    feeding: Feeding = Feeding()
+    wanted: tuple[Name, ...] = ()
+
+
+class Channel(Block):
+    """A directed link along which an agency passes copies of tips to another."""
+
+    from_: Name = Field(alias="from")
+    to: Name
+    delay: Delay = 0.0
+    loss: Probability = 0.0
+    filter: tuple[ChannelFilter, ...] = ("all",)
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class DatabaseAlerts(Block):
+    """Who a database alerts when a tip written into it concerns a wanted identity."""
+
+    to: tuple[Name, ...] = Field(min_length=1)
+    delay: Delay = 0.0
+
+
+class Database(Block):
+    """A shared register of identities (and the tips written to it)."""
+
+    owner: Name | None = None
+    matcher: Literal["exact"] = "exact"
+    wanted: tuple[Name, ...] = ()
+    hit_delay: Delay = 0.0
+    alerts: DatabaseAlerts | None = None
+
+
+class LanguageDesk(Block):
+    """The language barrier between French- and Dutch-speaking services."""
+
+    translators: int = Field(default=1, ge=1, le=10_000)
+    translation_time: Delay = 0.0
+    hours: WorkHours = None
+    misread_translated: Probability = 0.0
+    misread_bilingual: Probability = 0.0
+    misread_name_share: Probability = 0.5
+
+
+# --- the fugitive ---------------------------------------------------------------------------
+
+
+class SafeHouse(Block):
+    """An address where the fugitive can hide."""
+
+    place: Name
+    weight: Weight = 1.0
+
+
+class Stop(Block):
+    """One dated leg of an itinerary: from ``at`` the fugitive is at ``house`` or ``place``."""
+
+    at: DateTime
+    place: Name | None = None
+    house: Name | None = None
+
+    @model_validator(mode="after")
+    def _one_location(self) -> Stop:
+        if (self.place is None) == (self.house is None):
+            raise ValueError("give exactly one of place (a commune) or house (a safe house)")
+        return self
+
+
+class Alert(Block):
+    """How the fugitive reacts to a raid or visible search near him."""
+
+    radius: Radius = "commune"
+    probability: Probability = 0.0
+    delay: Delay = 0.0
+
+
+class Fugitive(Block):
+    """The person sought: names, safe houses and how he moves, or a dated itinerary."""
+
+    name: Name
+    aliases: tuple[Name, ...] = ()
+    alias_at_stops: Probability = 0.0
+    safe_houses: dict[Name, SafeHouse] = Field(default_factory=dict)
+    start_house: Name | None = None
+    dwell: Delay = Field(default_factory=lambda: parse_dist({"exponential": {"mean": "14d"}}))
+    alert: Alert = Alert()
+    itinerary: tuple[Stop, ...] = ()
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> Fugitive:
+        if not self.safe_houses and not self.itinerary:
+            raise ValueError("give safe_houses (with movement) or an itinerary (or both)")
+        return self
+
+
+# --- tip sources ----------------------------------------------------------------------------
+
+
+class Active(Block):
+    """Common to tip sources: the dates between which the source runs."""
+
+    active_from: DateTime | None = Field(default=None, alias="from")
+    active_until: DateTime | None = Field(default=None, alias="until")
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Sightings(Active):
+    """Informants who see the fugitive where he is and tell a police service."""
+
+    rate: PerHour
+    places: tuple[Name, ...] | Literal["all"] = "all"
+    accuracy: Probability = 1.0
+    named: Probability = 1.0
+    reporters: dict[Name, Weight] = Field(default_factory=lambda: {LOCAL: 1.0})
+
+
+class Intercepts(Active):
+    """An intelligence service learning the fugitive's current place (phones, surveillance)."""
+
+    agency: Name
+    rate: PerHour
+    lag: Delay = 0.0
+    accuracy: Probability = 1.0
+
+
+class Stops(Active):
+    """Patrol stops and checkpoints: the officer checks the databases the agency can query."""
+
+    rate: PerHour
+    places: tuple[Name, ...] | Literal["all"] = "all"
+    agency: Name = LOCAL
+    hold: Hours = 0.5
+
+
+class Noise(Active):
+    """False tips about random places, at realistic volume, that cost analysts and raid teams."""
+
+    rate: PerHour
+    places: tuple[Name, ...] | Literal["all"] = "all"
+    reporters: dict[Name, Weight] = Field(default_factory=lambda: {LOCAL: 1.0})
+    names_fugitive: Probability = 0.0
+
+
+class TipSources(Block):
+    """Everything that brings information into existence."""
+
+    sightings: tuple[Sightings, ...] = ()
+    intercepts: tuple[Intercepts, ...] = ()
+    stops: tuple[Stops, ...] = ()
+    noise: tuple[Noise, ...] = ()
+
+
+# --- scheduled events -----------------------------------------------------------------------
+
+
+class Flag(Block):
+    """A wanted flag entered in a database or an agency's own files."""
+
+    name: Name
+    database: Name | None = None
+    agency: Name | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Flag:
+        if (self.database is None) == (self.agency is None):
+            raise ValueError("give exactly one of database or agency")
+        return self
+
+
+class DatedTip(Block):
+    """A tip that arrives at a known moment (a warning, a call)."""
+
+    to: Name
+    place: Name | None = None
+    house: Name | None = None
+    current: bool = False
+    name: Name | None = None
+    language: Language | None = None
+
+    @model_validator(mode="after")
+    def _one_location(self) -> DatedTip:
+        given = sum(x is not None for x in (self.place, self.house)) + int(self.current)
+        if given != 1:
+            raise ValueError(
+                "give exactly one of place, house, or current: true (where he is at that moment)"
+            )
+        return self
+
+
+class DatedStop(Block):
+    """A check at a known moment and place; it stops the fugitive only if he is there."""
+
+    agency: Name
+    place: Name
+    hold: Hours = 0.5
+
+
+class Event(Block):
+    """Something that happens at a dated moment: exactly one of flag, tip or stop."""
+
+    at: DateTime
+    flag: Flag | None = None
+    tip: DatedTip | None = None
+    stop: DatedStop | None = None
+
+    @model_validator(mode="after")
+    def _one_action(self) -> Event:
+        if sum(x is not None for x in (self.flag, self.tip, self.stop)) != 1:
+            raise ValueError("an event needs exactly one of flag, tip or stop")
+        return self
+
+
+# --- raids ----------------------------------------------------------------------------------
+
+
+class Warrant(Block):
+    """The investigating judge's warrant before a house search."""
+
+    judge: Name | None = None
+    delay: Delay = 0.0
+
+
+class Exemption(Block):
+    """A kind of case exempt from the night rule, possibly only from a date."""
+
+    case: Name
+    since: DateTime | None = None
+
+
+def _exemption_shorthand(value: object) -> object:
+    return {"case": value} if isinstance(value, str) else value
+
+
+class Containment(Block):
+    """Watching an address overnight while a search waits for the end of the ban."""
+
+    escape_rate: PerHour = 0.0
+
+
+class NightRuleSpec(Block):
+    """The ban window on house searches and its exemptions."""
+
+    ban_from: TimeOfDay = Field(default=21.0, alias="from")
+    ban_until: TimeOfDay = Field(default=5.0, alias="until")
+    exempt: tuple[Annotated[Exemption, BeforeValidator(_exemption_shorthand)], ...] = ()
+    containment: Containment | None = None
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Raids(Block):
+    """How a planned raid becomes a search: warrant, night rule, team, preparation, outcome."""
+
+    case: Name = "terrorism"
+    warrant: Warrant = Warrant()
+    night_rule: NightRuleSpec | None = None
+    escape_on_raid: Probability = 0.0
+    near_miss_window: Hours = 12.0
+
+
+# --- the scenario ---------------------------------------------------------------------------
+
+
+class Scenario(Block):
+    """A complete, validated scenario: one organisational setup chasing one fugitive."""
+
+    name: Name
+    description: str = ""
+    start: DateTime
+    horizon: Hours = Field(gt=0, le=24 * 365 * 20)
+    zones: dict[Name, Zone] = Field(min_length=1)
+    places: dict[Name, Place] = Field(default_factory=dict)
+    agencies: dict[Name, Agency] = Field(min_length=1)
+    channels: tuple[Channel, ...] = ()
+    databases: dict[Name, Database] = Field(default_factory=dict)
+    language: LanguageDesk = LanguageDesk()
+    fugitive: Fugitive
+    tips: TipSources = TipSources()
+    events: tuple[Event, ...] = ()
+    raids: Raids = Raids()
