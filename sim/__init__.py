@@ -1,0 +1,32 @@
+"""Inter-agency information-sharing simulator.
+
+A discrete-event model of police zones, intelligence services, a coordination body, an
+investigating judge, databases and foreign services passing tips about a fugitive to each other,
+with delays, losses, language barriers, name mismatches, queues and the night rule on house
+searches. Run it from the ``sim`` command or from Python::
+
+    import sim
+    scenario = sim.load_scenario("scenarios/brussels-2015.yaml")
+    summary = sim.run(scenario, runs=1000, seed=1)
+    print(summary.capture_rate, summary.ci95)
+"""
+
+from sim.model import Model, run_replication
+from sim.runner import run
+from sim.scenario import Problem, Scenario, ScenarioError, load_scenario, scenario_hash
+from sim.summary import Summary
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Model",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "Summary",
+    "__version__",
+    "load_scenario",
+    "run",
+    "run_replication",
+    "scenario_hash",
+]

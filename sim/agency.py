@@ -1,0 +1,198 @@
+"""Agencies: the services that receive, triage, identify, act on and pass on tips.
+
+What happens to a tip at an agency (DESIGN.md §2.3): wait for working hours, queue for an analyst
+(a simpy resource), triage; the dossier may be forgotten (it dies here) or judged not credible;
+then **identify** (does the written name match a wanted identity in the agency's own files or a
+database it can read? a hit/no-hit database costs a round trip to its owner); if identified and the
+place is in its jurisdiction and it has raid teams, **plan a search**; then forward copies along its
+channels (filters apply) and write the tip to the databases it feeds.
+
+Randomness: ``agency:NAME`` (triage time, forgetting, belief) and ``agency:NAME.feed`` (database
+writes) are the agency's own streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING
+
+import simpy
+
+from sim.scenario.schema import Agency as AgencySpec
+from sim.tip import Fate, Tip
+
+if TYPE_CHECKING:
+    from sim.channel import Channel
+    from sim.database import Database
+    from sim.model import Model
+
+
+class Agency:
+    """One agency during a replication."""
+
+    def __init__(self, name: str, spec: AgencySpec, model: Model) -> None:
+        self.name = name
+        self.spec = spec
+        self.model = model
+        self.env = model.env
+        self.languages = frozenset(spec.languages)
+        self.language = spec.languages[0]
+        self.analysts = simpy.Resource(model.env, capacity=spec.staff)
+        self.hours = model.working_hours(spec.hours)
+        self.jurisdiction: frozenset[str] = model.jurisdiction_of(spec)
+        self.raid_teams = simpy.Resource(model.env, spec.raid_teams) if spec.raid_teams else None
+        self.stream = model.streams.stream(f"agency:{name}")
+        self.feed_stream = model.streams.stream(f"agency:{name}.feed")
+        self.wanted: set[str] = set(spec.wanted)
+        self.out: list[Channel] = []
+        self.reads: list[Database] = []
+        self.hits: list[Database] = []
+        self.feeds: list[Database] = []
+        self.seen: set[int] = set()
+        self._forget = spec.forget
+        self._believe_true = spec.belief.true_tip
+        self._believe_false = spec.belief.false_tip
+        self._triage_time = spec.triage_time
+
+    def connect(self, databases: dict[str, Database]) -> None:
+        """Wire the databases this agency reads, queries by hit/no-hit, or feeds."""
+        for db_name, access in self.spec.databases.items():
+            db = databases[db_name]
+            if access in ("read", "read_feed"):
+                self.reads.append(db)
+            if access == "hit":
+                self.hits.append(db)
+            if access in ("feed", "read_feed"):
+                self.feeds.append(db)
+
+    def flag(self, name: str) -> None:
+        """Enter ``name`` as wanted in this agency's own files."""
+        self.wanted.add(name)
+        self.model.ledger.log(self.env.now, "flag", agency=self.name, detail=name)
+
+    # --- identification -----------------------------------------------------------------------
+
+    def identify(self, name: str | None) -> float | None:
+        """Hours until ``name`` is recognised as wanted here (0: at once), or None if it is not."""
+        if name is None:
+            return None
+        if name in self.wanted:  # own files: names as this agency wrote them
+            return 0.0
+        for db in self.reads:
+            if db.matches(name):
+                return 0.0
+        for db in self.hits:
+            if db.matches(name):
+                return db.hit_delay()
+        return None
+
+    # --- handling a tip -----------------------------------------------------------------------
+
+    def receive(self, tip: Tip) -> None:
+        """A copy of a tip reaches this agency (once per original tip; repeats add nothing).
+
+        The handling is a chain of callbacks rather than a simpy process per tip: the same
+        waits in the same order, without a generator and its start-up event on the hot path.
+        """
+        model = self.model
+        root_id = tip.root.id
+        if root_id in self.seen:
+            model.counters.tips_duplicate += 1
+            model.end(tip, Fate.DUPLICATE)
+            return
+        self.seen.add(root_id)
+        now = self.env.now
+        if model.tracing:
+            model.ledger.log(now, "arrived", tip.id, root_id, self.name, tip.place)
+        tip.stage = Fate.AWAITING_TRIAGE
+        if self.hours is not None:
+            wait = self.hours.wait(now)
+            if wait > 0:  # closed: the dossier waits for the office to open
+                self.env.timeout(wait).callbacks.append(lambda _e: self._queue(tip, now))
+                return
+        self._queue(tip, now)
+
+    def _queue(self, tip: Tip, arrived: float) -> None:
+        request = self.analysts.request()
+        request.callbacks.append(lambda _e: self._triage(tip, request, arrived))
+
+    def _triage(self, tip: Tip, request: simpy.Event, arrived: float) -> None:
+        counters = self.model.counters
+        counters.analyst_wait_hours += self.env.now - arrived
+        counters.triages += 1
+        duration = self._triage_time.sample(self.stream)
+        self.env.timeout(duration).callbacks.append(lambda _e: self._triaged(tip, request))
+
+    def _triaged(self, tip: Tip, request: simpy.Event) -> None:
+        self.analysts.release(request)
+        if not self._keeps(tip):
+            return
+        if tip.identified:
+            self._act(tip, True)
+            return
+        delay = self.identify(tip.name)
+        if delay:  # a hit/no-hit answer: the owner sends the record's content later
+            self.env.timeout(delay).callbacks.append(lambda _e: self._act(tip, True))
+        else:
+            self._act(tip, delay is not None)
+
+    def _keeps(self, tip: Tip) -> bool:
+        """Triage's verdict: False when the dossier is forgotten or judged not credible."""
+        model = self.model
+        stream = self.stream
+        if stream.chance(self._forget):
+            model.counters.tips_forgotten += 1
+            model.ledger.log(self.env.now, "forgotten", tip.id, tip.root.id, self.name, tip.place)
+            model.end(tip, Fate.FORGOTTEN)
+            return False
+        if not stream.chance(self._believe_true if tip.true else self._believe_false):
+            model.counters.tips_dismissed += 1
+            model.ledger.log(self.env.now, "dismissed", tip.id, tip.root.id, self.name, tip.place)
+            model.end(tip, Fate.DISMISSED)
+            return False
+        return True
+
+    def _act(self, tip: Tip, identified: bool) -> None:
+        """After triage: search if it can, pass the tip on, feed the databases."""
+        model = self.model
+        now = self.env.now
+        tip.identified = identified
+        if not identified and tip.name is not None and model.wanted_anywhere:
+            model.counters.name_matches_missed += 1
+        if model.tracing:
+            event = "identified" if identified else "not_identified"
+            model.ledger.log(now, event, tip.id, tip.root.id, self.name, tip.place, tip.name or "")
+        searches = identified and self.raid_teams is not None and tip.place in self.jurisdiction
+        if searches:
+            model.raids.plan(self, tip)
+        passed_on = 0
+        for channel in self.out:
+            if channel.passes(tip):
+                channel.send(tip)
+                passed_on += 1
+        for db in self.feeds:
+            when = self.spec.feeding.when
+            if when != "wanted" or identified:
+                db.write(tip, self)
+        if searches:
+            fate = Fate.RAID_PENDING
+        elif identified:
+            fate = Fate.NO_JURISDICTION
+            if not passed_on and not self.feeds:
+                model.counters.tips_no_jurisdiction += 1
+        else:
+            fate = model.unmatched_fate(tip)
+        model.end(tip, fate)
+
+    def serve(self, duration: float) -> Generator[simpy.Event, object, None]:
+        """Occupy one of this agency's staff for ``duration`` hours in working hours (a warrant)."""
+        env = self.env
+        if self.hours is not None:
+            wait = self.hours.wait(env.now)
+            if wait > 0:
+                yield env.timeout(wait)
+        request = self.analysts.request()
+        yield request
+        if duration > 0:
+            yield env.timeout(duration)
+        self.analysts.release(request)

@@ -1,0 +1,28 @@
+"""``sim validate``: check scenario files and say everything that is wrong with each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.common import console, errors
+from sim.scenario import ScenarioError, load_scenario, scenario_hash
+
+
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
+) -> None:
+    """Validate scenario files: exit 0 when all are valid, 2 when any is not."""
+    failed = False
+    for path in paths:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as err:
+            errors.print(str(err), markup=False)
+            failed = True
+            continue
+        console.print(f"{path}: ok ({scenario.name}, hash {scenario_hash(scenario)})", markup=False)
+    if failed:
+        raise typer.Exit(2)

@@ -1,0 +1,93 @@
+"""Databases: shared registers of wanted identities, fed by agencies, that may raise alerts.
+
+A database holds wanted names *as written* by whoever flagged them. Agencies read it (a direct
+lookup), read it only by hit/no-hit (a match costs a round trip to the owner for the content, as in
+the 2016 common foreign-fighter database, FACTS.md §2), and feed it with the tips they triage
+(after a write delay; some writes are never made: the Mechelen tip was decided on 31 Dec 2015 and
+never entered, FACTS.md §5). A database set up to alert pushes a tip naming a wanted identity to the
+services that should act on it: the centralised setup's answer to fragmented channels.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.identity import matcher_for
+from sim.scenario.schema import LOCAL
+from sim.scenario.schema import Database as DatabaseSpec
+from sim.tip import Fate, Tip
+
+if TYPE_CHECKING:
+    from sim.agency import Agency
+    from sim.model import Model
+
+
+class Database:
+    """One database during a replication."""
+
+    def __init__(self, name: str, spec: DatabaseSpec, model: Model) -> None:
+        self.name = name
+        self.spec = spec
+        self.model = model
+        self.matcher = matcher_for(spec.matcher)
+        self.wanted: set[str] = set(spec.wanted)
+        self.stream = model.streams.stream(f"database:{name}")
+        self.alert_targets: tuple[str, ...] = spec.alerts.to if spec.alerts else ()
+
+    def flag(self, name: str) -> None:
+        """Enter ``name`` as wanted (an arrest warrant, a watch-list entry)."""
+        self.wanted.add(name)
+        self.model.ledger.log(self.model.env.now, "flag", agency=self.name, detail=name)
+
+    def matches(self, name: str | None) -> bool:
+        """True when the written ``name`` matches a wanted record here."""
+        return name is not None and self.matcher.matches(name, self.wanted)
+
+    def hit_delay(self) -> float:
+        """Hours the owner takes to answer a hit/no-hit query with the record's content."""
+        self.model.counters.db_hit_queries += 1
+        return self.spec.hit_delay.sample(self.stream)
+
+    def write(self, tip: Tip, writer: Agency) -> None:
+        """``writer`` enters ``tip``: after its write delay, unless the write is skipped."""
+        model = self.model
+        feeding = writer.spec.feeding
+        if writer.feed_stream.chance(feeding.skip):
+            model.counters.db_writes_skipped += 1
+            model.ledger.log(
+                model.env.now, "db_skipped", tip.id, tip.root.id, writer.name, tip.place, self.name
+            )
+            return
+        delay = feeding.delay.sample(writer.feed_stream)
+        entry = model.copy(tip, language="")
+        model.env.timeout(delay).callbacks.append(lambda _e: self._entered(entry, writer))
+
+    def _entered(self, entry: Tip, writer: Agency) -> None:
+        model = self.model
+        model.counters.db_writes += 1
+        model.ledger.log(
+            model.env.now, "db_entered", entry.id, entry.root.id, self.name, entry.place, writer.name
+        )
+        if not self.alert_targets:
+            model.end(entry, Fate.DUPLICATE)  # stored, nothing more follows from it
+            return
+        if not self.matches(entry.name):
+            model.end(entry, model.unmatched_fate(entry))
+            return
+        entry.identified = True
+        delay = self.spec.alerts.delay.sample(self.stream) if self.spec.alerts else 0.0
+        targets = {self._resolve(t, entry) for t in self.alert_targets} - {None, writer.name}
+        for target in sorted(targets):  # sorted: set order must not decide the stream order
+            agency = model.agencies[target]
+            alert = model.copy(entry, language=agency.language)
+            model.counters.db_alerts += 1
+            model.ledger.log(
+                model.env.now, "db_alert", alert.id, alert.root.id, self.name, alert.place, target
+            )
+            model.env.timeout(delay).callbacks.append(lambda _e, a=alert, g=agency: g.receive(a))
+        model.end(entry, Fate.NO_JURISDICTION)
+
+    def _resolve(self, target: str, tip: Tip) -> str | None:
+        if target == LOCAL:
+            return self.model.local_police.get(self.model.geography.zone_of.get(tip.place, ""))
+        return target

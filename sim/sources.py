@@ -1,0 +1,217 @@
+"""Tip sources: how information about the fugitive comes into existence (DESIGN.md §2.2).
+
+* **sightings**: informants see him where he is, at a rate per place while he is there, and tell a
+  police service; with probability ``accuracy`` they name the right address, else a neighbouring
+  commune.
+* **intercepts**: an intelligence service learns his current place at some rate, after a lag.
+* **stops**: a patrol stops him at some rate; the officer checks what the agency can see. A wanted
+  match within the hold time is a capture on the spot; otherwise he is released.
+* **noise**: false tips about random places (weighted by population), at realistic volume, that
+  cost analysts and raid teams.
+
+Sightings, intercepts and stops are :class:`~sim.hazard.HazardClock` s tied to the fugitive's place,
+each with two streams: ``NAME.when`` for timing and ``NAME.what`` for content, so that the same path
+gives the same raw sightings in every setup.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.hazard import HazardClock
+from sim.scenario.schema import LOCAL, Intercepts, Noise, Sightings, Stops
+from sim.streams import Stream
+
+if TYPE_CHECKING:
+    from sim.agency import Agency
+    from sim.model import Model
+
+
+class Window:
+    """The model hours between which a source runs."""
+
+    __slots__ = ("opens", "closes")
+
+    def __init__(self, model: Model, spec: Sightings | Intercepts | Stops | Noise) -> None:
+        to_hours = model.calendar.to_hours
+        self.opens = to_hours(spec.active_from) if spec.active_from else float("-inf")
+        self.closes = to_hours(spec.active_until) if spec.active_until else float("inf")
+
+    def __contains__(self, t: float) -> bool:
+        return self.opens <= t < self.closes
+
+    def edges(self) -> list[float]:
+        """Moments (after the start) at which the source switches on or off."""
+        return [t for t in (self.opens, self.closes) if 0 < t < float("inf")]
+
+
+class Source:
+    """Common machinery: a hazard clock on a rate that depends on time window and place."""
+
+    def __init__(self, model: Model, name: str, spec: Sightings | Intercepts | Stops | Noise):
+        self.model = model
+        self.name = name
+        self.window = Window(model, spec)
+        self.when: Stream = model.streams.stream(f"{name}.when")
+        self.what: Stream = model.streams.stream(f"{name}.what")
+        self.clock = HazardClock(model.env, self.when, self.rate_now, self.fire)
+
+    def start(self, follows_fugitive: bool = True) -> None:
+        """Start the clock; recompute at window edges and, if tied to him, at each of his moves."""
+        if follows_fugitive:
+            self.model.fugitive.listen(self.clock.update)
+        for edge in self.window.edges():
+            self.model.env.timeout(edge).callbacks.append(lambda _e: self.clock.update())
+        self.clock.update()
+
+    def rate_now(self) -> float:
+        """Events per hour right now."""
+        raise NotImplementedError
+
+    def fire(self) -> None:
+        """One event of this source."""
+        raise NotImplementedError
+
+    def reporter(self, weights: tuple[float, ...], names: tuple[str, ...], place: str) -> Agency:
+        """The agency told, chosen by weight (``local``: the police zone of ``place``)."""
+        name = names[self.what.pick(weights)]
+        model = self.model
+        if name == LOCAL:
+            name = model.local_police[model.geography.zone_of[place]]
+        return model.agencies[name]
+
+    def observed_place(self, accuracy: float) -> tuple[str, str | None, bool]:
+        """Where the tip says he is: (commune, address, right?) given the source's accuracy."""
+        fugitive = self.model.fugitive
+        if self.what.chance(accuracy):
+            return fugitive.place, fugitive.house, True
+        near = self.model.geography.neighbours.get(fugitive.place) or (fugitive.place,)
+        return near[min(int(self.what.uniform() * len(near)), len(near) - 1)], None, False
+
+
+def _cumulative(weights: dict[str, float]) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    names = tuple(weights)
+    total = sum(weights.values()) or 1.0
+    running, out = 0.0, []
+    for name in names:
+        running += weights[name] / total
+        out.append(running)
+    return names, tuple(out)
+
+
+class SightingSource(Source):
+    """Informants who see him and call a police service."""
+
+    def __init__(self, model: Model, index: int, spec: Sightings) -> None:
+        super().__init__(model, f"sightings.{index}", spec)
+        self.spec = spec
+        self.places = frozenset(model.geography.expand(spec.places))
+        self.names, self.weights = _cumulative(spec.reporters)
+
+    def rate_now(self) -> float:
+        """The rate while he is in a covered place within the window."""
+        model = self.model
+        if model.env.now in self.window and model.fugitive.place in self.places:
+            return self.spec.rate
+        return 0.0
+
+    def fire(self) -> None:
+        """Create a sighting tip and hand it to the reporting agency."""
+        model = self.model
+        place, house, right = self.observed_place(self.spec.accuracy)
+        named = self.what.chance(self.spec.named)
+        agency = self.reporter(self.weights, self.names, place)
+        name = model.fugitive.spec.name if named else None
+        tip = model.new_tip("sighting", place, house, name, right, agency.language)
+        agency.receive(tip)
+
+
+class InterceptSource(Source):
+    """An intelligence service learning where he is, after a lag."""
+
+    def __init__(self, model: Model, index: int, spec: Intercepts) -> None:
+        super().__init__(model, f"intercepts.{index}", spec)
+        self.spec = spec
+
+    def rate_now(self) -> float:
+        """The rate within the window (intercepts do not depend on the place)."""
+        return self.spec.rate if self.model.env.now in self.window else 0.0
+
+    def fire(self) -> None:
+        """Note his place now; the tip reaches the agency after the lag."""
+        model = self.model
+        place, house, right = self.observed_place(self.spec.accuracy)
+        agency = model.agencies[self.spec.agency]
+        lag = self.spec.lag.sample(self.what)
+        tip = model.new_tip("intercept", place, house, model.fugitive.spec.name, right, "")
+        tip.language = agency.language
+        model.env.timeout(lag).callbacks.append(lambda _e: agency.receive(tip))
+
+
+class StopSource(Source):
+    """Patrol stops and checkpoints: a check against what the stopping agency can see."""
+
+    def __init__(self, model: Model, index: int, spec: Stops) -> None:
+        super().__init__(model, f"stops.{index}", spec)
+        self.spec = spec
+        self.places = frozenset(model.geography.expand(spec.places))
+
+    def rate_now(self) -> float:
+        """The rate while he is in a covered place within the window."""
+        model = self.model
+        if model.env.now in self.window and model.fugitive.place in self.places:
+            return self.spec.rate
+        return 0.0
+
+    def fire(self) -> None:
+        """He is stopped where he is."""
+        model = self.model
+        agency_name = self.spec.agency
+        if agency_name == LOCAL:
+            agency_name = model.local_police[model.geography.zone_of[model.fugitive.place]]
+        check_at_stop(model, model.agencies[agency_name], self.spec.hold, self.what)
+
+
+def check_at_stop(model: Model, agency: Agency, hold: float, stream: Stream) -> None:
+    """A stop: the officer checks the name on his papers; a wanted match in time is a capture.
+
+    At Cambrai on 14 Nov 2015 he was held about 30 minutes and released: not in the French files
+    (FACTS.md §4).
+    """
+    fugitive = model.fugitive
+    name = fugitive.name_presented(stream.uniform())
+    delay = agency.identify(name)
+    model.counters.stops += 1
+    now = model.env.now
+    if delay is not None and delay <= hold:
+        model.ledger.log(now, "stop", agency=agency.name, place=fugitive.place, detail="captured")
+        model.capture("stop", agency.name)
+        return
+    model.counters.stops_released += 1
+    why = "not in the files he checked" if delay is None else "the answer came too late"
+    model.ledger.log(now, "stop", agency=agency.name, place=fugitive.place, detail=f"released: {why}")
+
+
+class NoiseSource(Source):
+    """False tips about random places, independent of where he is."""
+
+    def __init__(self, model: Model, index: int, spec: Noise) -> None:
+        super().__init__(model, f"noise.{index}", spec)
+        self.spec = spec
+        self.places = model.geography.expand(spec.places)
+        self.place_weights = model.geography.population_weights(self.places)
+        self.names, self.weights = _cumulative(spec.reporters)
+
+    def rate_now(self) -> float:
+        """The rate within the window."""
+        return self.spec.rate if self.model.env.now in self.window else 0.0
+
+    def fire(self) -> None:
+        """Create a false tip at a random place."""
+        model = self.model
+        place = self.places[self.what.pick(self.place_weights)]
+        named = self.what.chance(self.spec.names_fugitive)
+        agency = self.reporter(self.weights, self.names, place)
+        name = model.fugitive.spec.name if named else None
+        tip = model.new_tip("noise", place, None, name, False, agency.language)
+        agency.receive(tip)
