@@ -15,8 +15,7 @@ from sim.model import Model, run_replication
 from sim.runner import run
 from sim.scenario import Problem, Scenario, ScenarioError, load_scenario, scenario_hash
 from sim.summary import Summary
-
-__version__ = "0.1.0"
+from sim.version import __version__
 
 __all__ = [
     "Model",

@@ -66,7 +66,13 @@ class Database:
         model = self.model
         model.counters.db_writes += 1
         model.ledger.log(
-            model.env.now, "db_entered", entry.id, entry.root.id, self.name, entry.place, writer.name
+            model.env.now,
+            "db_entered",
+            entry.id,
+            entry.root.id,
+            self.name,
+            entry.place,
+            writer.name,
         )
         if not self.alert_targets:
             model.end(entry, Fate.DUPLICATE)  # stored, nothing more follows from it

@@ -1,9 +1,9 @@
 """Delay distributions written by their intuitive parameters.
 
-Every random duration in a scenario (triage time, channel delay, warrant delay, dwell time...) is one
-of these. They are sampled by **inversion** from a single uniform number of a named stream: the same
-uniform gives a longer delay when the mean is longer, so two scenarios compared under common random
-numbers stay coupled draw by draw (a larger mean can only make that draw later).
+Every random duration in a scenario (triage time, channel delay, warrant delay, dwell time...) is
+one of these. They are sampled by **inversion** from a single uniform number of a named stream: the
+same uniform gives a longer delay when the mean is longer, so two scenarios compared under common
+random numbers stay coupled draw by draw (a larger mean can only make that draw later).
 
 YAML forms (all values are durations with units):
 
@@ -113,6 +113,10 @@ class LogNormal:
 
     def quantile(self, q: float) -> float:
         """Return the duration below which a share ``q`` of draws fall."""
+        if q <= 0:
+            return 0.0
+        if q >= 1:
+            return math.inf
         return self.median * math.exp(self.sigma * _inv_norm(q))
 
 
@@ -169,7 +173,8 @@ KINDS = ("fixed", "exponential", "lognormal", "uniform", "choice")
 _PARAMS = {"exponential": ("mean",), "lognormal": ("median", "p90"), "uniform": ("low", "high")}
 FORMS_HINT = (
     'write a duration ("6h") or one of {fixed: 6h}, {exponential: {mean: 6h}}, '
-    "{lognormal: {median: 2h, p90: 12h}}, {uniform: {low: 1h, high: 3h}}, {choice: {1h: 0.7, 1d: 0.3}}"
+    "{lognormal: {median: 2h, p90: 12h}}, {uniform: {low: 1h, high: 3h}}, "
+    "{choice: {1h: 0.7, 1d: 0.3}}"
 )
 
 
@@ -196,7 +201,9 @@ def _params(kind: str, body: object) -> dict[str, float]:
 
 def _choice(body: object) -> Choice:
     if not isinstance(body, dict) or not body:
-        raise ValueError("choice needs a map of duration: weight, e.g. {choice: {1h: 0.7, 1d: 0.3}}")
+        raise ValueError(
+            "choice needs a map of duration: weight, e.g. {choice: {1h: 0.7, 1d: 0.3}}"
+        )
     pairs = []
     for key, weight in body.items():
         if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:

@@ -1,10 +1,10 @@
 """Scheduled events: dated flags, tips and checks (DESIGN.md §2.2).
 
 History is full of dated moments: an international arrest warrant entered in the files, a warning
-from a foreign service, a call about an address, a motorway check. Each scenario event happens at its
-date: a flag makes a name wanted in a database or an agency's own files; a tip reaches an agency; a
-stop checks him if he is at that place then. Flags dated before the start hold from the start;
-tips and stops dated before it are history the run does not replay.
+from a foreign service, a call about an address, a motorway check. Each scenario event happens at
+its date: a flag makes a name wanted in a database or an agency's own files; a tip reaches an
+agency; a stop checks him if he is at that place then. Flags dated before the start hold from the
+start; tips and stops dated before it are history the run does not replay.
 """
 
 from __future__ import annotations

@@ -135,10 +135,10 @@ class Fugitive:
         if gen != self._gen or self.captured or self.on_itinerary:
             return
         now = self.env.now
-        if self.house is not None and self.house == self.contained_house:
-            if now < self.contained_until:  # the address is watched: he cannot slip out unseen
-                self._schedule(self.contained_until - now + _AFTER_CONTAINMENT, why)
-                return
+        watched = self.house is not None and self.house == self.contained_house
+        if watched and now < self.contained_until:  # he cannot slip out of a watched address
+            self._schedule(self.contained_until - now + _AFTER_CONTAINMENT, why)
+            return
         options = [h for h in self.houses if h != self.house]
         if options:
             weights = [self.spec.safe_houses[h].weight for h in options]

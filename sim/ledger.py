@@ -1,7 +1,7 @@
 """The ledger of one replication: every step of every tip, move and raid, with its time.
 
-Off by default (a replication in a batch of thousands keeps only counters); ``sim trace`` turns it on
-to tell one replication's story. Rows are plain tuples so that recording costs one append.
+Off by default (a replication in a batch of thousands keeps only counters); ``sim trace`` turns
+it on to tell one replication's story. Rows are plain tuples so that recording costs one append.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ class Entry(NamedTuple):
 
     Attributes:
         time_h: model hours since the start.
-        event: what happened (``created``, ``sent``, ``lost``, ``arrived``, ``triaged``, ``raid``...).
+        event: what happened (``created``, ``sent``, ``lost``, ``arrived``, ``raid``...).
         tip_id: the tip copy concerned (-1 for the fugitive's own moves).
         root_id: the original tip (-1 when none).
         agency: the agency where it happened ("" when none).

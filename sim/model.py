@@ -65,7 +65,12 @@ class Model:
     def _build(self) -> None:
         sc = self.scenario
         self.fugitive = Fugitive(
-            self.env, sc.fugitive, self.geography, self.calendar, self.streams, self.counters,
+            self.env,
+            sc.fugitive,
+            self.geography,
+            self.calendar,
+            self.streams,
+            self.counters,
             self.ledger,
         )
         self.language = LanguageDesk(sc.language, self)
@@ -139,7 +144,9 @@ class Model:
         else:
             counters.tips_false += 1
         if self.tracing:
-            self.ledger.log(self.env.now, "created", tip.id, tip.id, "", place, f"{kind}; true={true}")
+            self.ledger.log(
+                self.env.now, "created", tip.id, tip.id, "", place, f"{kind}; true={true}"
+            )
         return tip
 
     def copy(self, tip: Tip, language: str) -> Tip:

@@ -44,7 +44,7 @@ class Geography:
         return result
 
     def expand(self, names: tuple[str, ...] | str) -> tuple[str, ...]:
-        """The places named, with zone names standing for all their communes ("all": every place)."""
+        """The places named, zone names standing for all their communes ("all": every place)."""
         if names == "all":
             return self.places
         out: list[str] = []

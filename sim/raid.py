@@ -111,7 +111,12 @@ class RaidOffice:
         for root in raid.roots:
             root.deferred = True
         model.ledger.log(
-            now, "raid_deferred", raid.tip_id, raid.roots[0].id, raid.agency.name, raid.place,
+            now,
+            "raid_deferred",
+            raid.tip_id,
+            raid.roots[0].id,
+            raid.agency.name,
+            raid.place,
             f"{wait:.2f}h",
         )
         containment = self.spec.night_rule.containment if self.spec.night_rule else None
@@ -152,7 +157,9 @@ class RaidOffice:
             counters.raids_near_miss += near_miss
             counters.raids_on_false_tips += not any(r.true for r in raid.roots)
             outcome = f"empty; he left {now - left:.1f}h before" if near_miss else "empty"
-        self._settle(raid, Fate.DEFERRED_THEN_EMPTY if raid.deferred_h else Fate.RAIDED_EMPTY, outcome)
+        self._settle(
+            raid, Fate.DEFERRED_THEN_EMPTY if raid.deferred_h else Fate.RAIDED_EMPTY, outcome
+        )
         fugitive.alert(raid.place, raid.house)
 
     def _settle(self, raid: Raid, fate: Fate, outcome: str) -> None:
@@ -162,6 +169,11 @@ class RaidOffice:
                 root.fate = fate
         self.done.append((model.env.now, raid, outcome))
         model.ledger.log(
-            model.env.now, "raid", raid.tip_id, raid.roots[0].id, raid.agency.name, raid.place,
+            model.env.now,
+            "raid",
+            raid.tip_id,
+            raid.roots[0].id,
+            raid.agency.name,
+            raid.place,
             f"{raid.address}: {outcome}",
         )

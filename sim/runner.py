@@ -1,51 +1,53 @@
-"""Many replications of one scenario: the runner that ``sim run`` and the Python API share.
+"""Many replications of one scenario: what ``sim run`` and :func:`sim.run` do.
 
-Replication *r* of a scenario with seed *s* is fully determined by (scenario, s, r): the runner only
-decides which replications to run and collects their flat records. Parallel and distributed
-execution (``--jobs``, Dask) and the results store build on this module.
+Replication *r* of a scenario with seed *s* is fully determined by (scenario, s, r); the runner
+decides how many to run (a fixed number, or until the capture probability is known to a target
+precision), where (executor) and where their records are kept (store), and summarises them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-
-from sim.model import Model
-from sim.scenario import Scenario, scenario_hash
-from sim.summary import Summary, summarise
-
-Record = dict[str, int | float | str]
-
-
-def replicate(scenario: Scenario, seed: int, replications: Iterable[int]) -> Iterator[Record]:
-    """Run the given replications one after another, yielding each flat record."""
-    for replication in replications:
-        yield Model(scenario, seed, replication).run()
+from sim.executors import Executor
+from sim.experiment import Experiment, Progress
+from sim.scenario import Scenario
+from sim.stats import half_width
+from sim.store import ResultsStore
+from sim.summary import Summary, Tally
+from sim.version import __version__
 
 
 def run(
     scenario: Scenario,
     runs: int = 1000,
     seed: int = 0,
-    progress: Callable[[int], None] | None = None,
+    *,
+    precision: float | None = None,
+    max_runs: int = 100_000,
+    store: ResultsStore | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
 ) -> Summary:
-    """Run ``runs`` replications of ``scenario`` with master seed ``seed`` and summarise them.
+    """Run replications of ``scenario`` and summarise them.
 
     Args:
         scenario: a validated scenario (see :func:`sim.load_scenario`).
-        runs: number of replications (>= 1).
-        seed: master seed (>= 0); the same seed gives the same numbers.
-        progress: called with the number of replications done after each one.
+        runs: number of replications (>= 1); with ``precision``, the number to start with.
+        seed: master seed (>= 0); the same seed gives the same numbers, whatever the executor.
+        precision: keep going until the 95 % interval's half-width is at most this.
+        max_runs: the most replications a precision target may ask for.
+        store: where records are kept and reused (a throwaway in-memory store if None).
+        executor: where replications run (this process if None).
+        progress: called with (done, wanted) as replications finish.
 
     Returns:
-        The summary (capture probability with its Wilson interval, median days, counter means).
+        The summary: capture probability with its Wilson interval, median days, counter means.
     """
     if runs < 1:
         raise ValueError(f"runs must be >= 1, got {runs}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
-    records = []
-    for done, record in enumerate(replicate(scenario, seed, range(runs)), start=1):
-        records.append(record)
-        if progress is not None:
-            progress(done)
-    return summarise(scenario.name, scenario_hash(scenario), seed, scenario.horizon / 24, records)
+    experiment = Experiment([scenario], seed, store, executor, progress, __version__)
+    tallies = experiment.run(runs, precision, max_runs, _capture_half_width)
+    return tallies[0].summary()
+
+
+def _capture_half_width(tallies: list[Tally]) -> float:
+    return max(half_width(t.summary().ci95) for t in tallies)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 class Window:
     """The model hours between which a source runs."""
 
-    __slots__ = ("opens", "closes")
+    __slots__ = ("closes", "opens")
 
     def __init__(self, model: Model, spec: Sightings | Intercepts | Stops | Noise) -> None:
         to_hours = model.calendar.to_hours
@@ -189,7 +189,9 @@ def check_at_stop(model: Model, agency: Agency, hold: float, stream: Stream) -> 
         return
     model.counters.stops_released += 1
     why = "not in the files he checked" if delay is None else "the answer came too late"
-    model.ledger.log(now, "stop", agency=agency.name, place=fugitive.place, detail=f"released: {why}")
+    model.ledger.log(
+        now, "stop", agency=agency.name, place=fugitive.place, detail=f"released: {why}"
+    )
 
 
 class NoiseSource(Source):

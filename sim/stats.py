@@ -1,18 +1,28 @@
-"""Statistics of many replications: capture probability, its interval, and time to capture.
+"""Statistics of many replications: capture probability, differences, and time to capture.
 
-The capture probability gets a Wilson score interval (good coverage even near 0 or 1 and for small
-numbers of runs, where the normal approximation fails). Time to capture is a survival question: a
-run that ends at the horizon without capture is *censored* there, so the median comes from the
-Kaplan-Meier estimate, and is "not reached" when fewer than half the runs end in capture.
+* The capture probability gets a **Wilson score interval**: good coverage even near 0 or 1 and for
+  small numbers of runs, where the normal approximation fails.
+* A difference between two setups run under common random numbers is estimated from the
+  per-replication differences d_r = captured_B,r - captured_A,r with a **paired t interval**
+  (mean of d ± t_{0.975,n-1} · sd(d)/√n). Common random numbers make d_r mostly zero, so this
+  interval is much narrower than the **Newcombe hybrid score interval** for two independent
+  proportions (given beside it for comparison, and used when the runs are not paired).
+* Time to capture is a survival question: a run that reaches the horizon uncaught is *censored*
+  there. The **Kaplan-Meier** curve (scipy.stats.ecdf) gives the probability still at large
+  against days with a pointwise 95 % band; the median is "not reached" when fewer than half the
+  runs end in capture, and its interval is read off the band (Brookmeyer-Crowley style).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
+
+Z95 = 1.959963984540054
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -32,51 +42,99 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
     return float(result.low), float(result.high)
 
 
-def km_median_days(
-    capture_days: Sequence[float], horizon_days: float
-) -> float | None:
-    """Kaplan-Meier median time to capture in days, or None when not reached.
+def half_width(interval: tuple[float, float]) -> float:
+    """Half the width of an interval."""
+    return (interval[1] - interval[0]) / 2
+
+
+def paired_difference(
+    a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, confidence: float = 0.95
+) -> tuple[float, tuple[float, float]]:
+    """Mean of b - a over paired replications and its paired t interval.
 
     Args:
-        capture_days: one value per replication: the day of capture, NaN when not captured.
-        horizon_days: where uncaptured runs are censored.
+        a: per-replication outcome of the first setup (e.g. 1 captured, 0 not).
+        b: the same replications of the second setup.
+        confidence: coverage of the interval.
+
+    Returns:
+        (mean difference, (low, high)).
     """
-    days = np.asarray(capture_days, dtype=float)
-    if days.size == 0:
-        return None
-    captured = ~np.isnan(days)
-    if 2 * captured.sum() < days.size:
-        return None
-    curve = survival_curve(days, horizon_days)
-    below = np.nonzero(curve.probabilities <= 0.5)[0]
-    return float(curve.quantiles[below[0]]) if below.size else None
+    d = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
+    n = d.size
+    if n == 0:
+        raise ValueError("no paired replications")
+    mean_d = float(d.mean())
+    if n == 1:
+        return mean_d, (-1.0, 1.0)
+    sd = float(d.std(ddof=1))
+    t = float(stats.t.ppf(0.5 + confidence / 2, n - 1))
+    margin = t * sd / math.sqrt(n)
+    return mean_d, (max(mean_d - margin, -1.0), min(mean_d + margin, 1.0))
 
 
+def newcombe_difference(
+    successes_a: int, trials_a: int, successes_b: int, trials_b: int
+) -> tuple[float, tuple[float, float]]:
+    """Difference p_b - p_a of two independent proportions with Newcombe's hybrid score interval."""
+    pa, pb = successes_a / trials_a, successes_b / trials_b
+    la, ua = wilson_interval(successes_a, trials_a)
+    lb, ub = wilson_interval(successes_b, trials_b)
+    diff = pb - pa
+    low = diff - math.sqrt((pb - lb) ** 2 + (ua - pa) ** 2)
+    high = diff + math.sqrt((ub - pb) ** 2 + (pa - la) ** 2)
+    return diff, (max(low, -1.0), min(high, 1.0))
+
+
+@dataclass(frozen=True)
 class SurvivalCurve:
     """Probability still at large against days (Kaplan-Meier), with a pointwise 95 % band."""
 
-    def __init__(self, quantiles: np.ndarray, probabilities: np.ndarray,
-                 low: np.ndarray, high: np.ndarray) -> None:
-        self.quantiles = quantiles
-        self.probabilities = probabilities
-        self.low = low
-        self.high = high
+    days: np.ndarray
+    at_large: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+    def median(self) -> tuple[float | None, tuple[float | None, float | None]]:
+        """Median days to capture and its 95 % interval (None where not reached)."""
+        return _crossing(self.at_large, self.days), (
+            _crossing(self.low, self.days),
+            _crossing(self.high, self.days),
+        )
 
 
-def survival_curve(capture_days: Sequence[float] | np.ndarray, horizon_days: float) -> SurvivalCurve:
-    """Kaplan-Meier curve of the time to capture, censored at the horizon (scipy.stats.ecdf)."""
+def _crossing(curve: np.ndarray, days: np.ndarray) -> float | None:
+    below = np.nonzero(curve <= 0.5)[0]
+    return float(days[below[0]]) if below.size else None
+
+
+def survival_curve(
+    capture_days: Sequence[float] | np.ndarray, horizon_days: float
+) -> SurvivalCurve:
+    """Kaplan-Meier curve of the time to capture, censored at the horizon.
+
+    Args:
+        capture_days: one value per replication, NaN when not captured.
+        horizon_days: where uncaptured runs are censored.
+    """
     days = np.asarray(capture_days, dtype=float)
     captured = ~np.isnan(days)
     if not captured.any():
-        ones = np.ones(1)
-        return SurvivalCurve(np.array([0.0]), ones, ones, ones)
+        flat = np.ones(2)
+        return SurvivalCurve(np.array([0.0, horizon_days]), flat, flat, flat)
     censored = np.full(int((~captured).sum()), float(horizon_days))
-    data = stats.CensoredData(uncensored=days[captured], right=censored)
-    sf = stats.ecdf(data).sf
+    sf = stats.ecdf(stats.CensoredData(uncensored=days[captured], right=censored)).sf
     band = sf.confidence_interval(0.95)
     low = np.nan_to_num(band.low.probabilities, nan=0.0)
     high = np.nan_to_num(band.high.probabilities, nan=1.0)
-    return SurvivalCurve(sf.quantiles, sf.probabilities, low, high)
+    return SurvivalCurve(np.asarray(sf.quantiles), np.asarray(sf.probabilities), low, high)
+
+
+def km_median_days(capture_days: Sequence[float], horizon_days: float) -> float | None:
+    """Kaplan-Meier median time to capture in days, or None when not reached."""
+    if len(capture_days) == 0:
+        return None
+    return survival_curve(capture_days, horizon_days).median()[0]
 
 
 def mean(values: Sequence[float]) -> float:

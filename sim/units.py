@@ -145,8 +145,13 @@ def parse_datetime(value: object) -> datetime:
 
 def format_hours(hours: float) -> str:
     """Format a duration in hours the way a scenario would write it (``"36h"``, ``"2.5d"``)."""
-    if hours >= 48:
-        return f"{hours / 24:.3g}d"
-    if hours >= 1:
-        return f"{hours:.3g}h"
-    return f"{hours * 60:.3g}min"
+    for unit, size, threshold in (("d", 24.0, 48.0), ("h", 1.0, 1.0), ("min", 1 / 60, 0.0)):
+        if hours >= threshold:
+            return f"{_plain(hours / size)}{unit}"
+    return "0min"
+
+
+def _plain(number: float) -> str:
+    """Three significant figures, never in exponent notation (so the text parses back)."""
+    text = f"{number:.3g}"
+    return f"{round(number, 1):g}" if "e" in text else text

@@ -6,7 +6,10 @@ import sys
 
 import typer
 
+from sim.cli import compare as compare_command
+from sim.cli import export as export_command
 from sim.cli import run as run_command
+from sim.cli import sweep as sweep_command
 from sim.cli import validate as validate_command
 from sim.cli.common import internal_error
 
@@ -19,6 +22,9 @@ app = typer.Typer(
 )
 app.command("validate")(validate_command.validate)
 app.command("run")(run_command.run)
+app.command("compare")(compare_command.compare)
+app.command("sweep")(sweep_command.sweep)
+app.command("export")(export_command.export)
 
 
 def main() -> None:

@@ -6,8 +6,25 @@ import json
 
 from rich.table import Table
 
-from sim.cli.common import Json, Runs, ScenarioPath, Seed, Sets, console, load_or_exit
+from sim.cli.common import (
+    Address,
+    ExecutorName,
+    Jobs,
+    Json,
+    MaxRuns,
+    Precision,
+    Quiet,
+    Runs,
+    ScenarioPath,
+    Seed,
+    Sets,
+    StorePath,
+    console,
+    experiment_setup,
+    load_or_exit,
+)
 from sim.runner import run as run_scenario
+from sim.store import DEFAULT_PATH
 from sim.summary import Summary
 
 #: Counters shown in the table (all of them are in --json).
@@ -34,18 +51,31 @@ def run(
     seed: Seed = 0,
     sets: Sets = None,
     as_json: Json = False,
+    precision: Precision = None,
+    max_runs: MaxRuns = 100_000,
+    jobs: Jobs = None,
+    executor: ExecutorName = "local",
+    address: Address = None,
+    store: StorePath = DEFAULT_PATH,
+    quiet: Quiet = False,
 ) -> None:
     """Run a scenario many times: capture probability with its 95 % interval, and what happened."""
     loaded = load_or_exit(scenario, sets)
-    summary = run_scenario(loaded, runs=runs, seed=seed)
+    with experiment_setup(jobs, executor, address, store, quiet) as setup:
+        summary = run_scenario(
+            loaded,
+            runs=runs,
+            seed=seed,
+            precision=precision,
+            max_runs=max_runs,
+            store=setup.store,
+            executor=setup.executor,
+            progress=setup.progress,
+        )
     if as_json:
-        print(json.dumps(summary.to_dict(), allow_nan=False, default=_nan_to_none))
+        print(json.dumps(summary.to_dict(), allow_nan=False))
         return
     console.print(summary_table(summary))
-
-
-def _nan_to_none(value: object) -> object:
-    return None
 
 
 def format_days(days: float | None) -> str:
@@ -63,7 +93,14 @@ def summary_table(summary: Summary) -> Table:
         f"captured within {summary.horizon_days:g} days",
         f"{summary.capture_rate:.3f}  [95% CI {low:.3f}-{high:.3f}]",
     )
-    table.add_row("median days to capture", format_days(summary.median_days_to_capture))
+    low_d, high_d = summary.median_ci95
+    table.add_row(
+        "median days to capture",
+        f"{format_days(summary.median_days_to_capture)}  [95% CI {format_days(low_d)}-"
+        f"{format_days(high_d)}]"
+        if summary.median_days_to_capture is not None
+        else "not reached",
+    )
     analyst_wait = summary.metrics["analyst_wait_hours"] / max(summary.metrics["triages"], 1e-9)
     for key, label in SHOWN:
         table.add_row(f"{label} (mean per run)", f"{summary.metrics[key]:.2f}")

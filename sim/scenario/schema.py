@@ -54,7 +54,7 @@ AgencyKind = Literal[
     "foreign_service",
 ]
 Access = Literal["read", "feed", "read_feed", "hit"]
-ChannelFilter = Literal["all", "wanted", "jurisdiction", "credible"]
+ChannelFilter = Literal["all", "wanted", "jurisdiction"]
 Radius = Literal["house", "commune", "zone"]
 
 #: The token that stands for "the local police zone of the place concerned".
@@ -127,7 +127,7 @@ class Feeding(Block):
 
     delay: Delay = 0.0
     skip: Probability = 0.0
-    when: Literal["all", "credible", "wanted"] = "credible"
+    when: Literal["credible", "wanted"] = "credible"
 
 
 class Agency(Block):
@@ -160,7 +160,6 @@ class Channel(Block):
     loss: Probability = 0.0
     filter: tuple[ChannelFilter, ...] = ("all",)
 
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class DatabaseAlerts(Block):
@@ -251,7 +250,6 @@ class Active(Block):
     active_from: DateTime | None = Field(default=None, alias="from")
     active_until: DateTime | None = Field(default=None, alias="until")
 
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class Sightings(Active):
@@ -395,7 +393,6 @@ class NightRuleSpec(Block):
     exempt: tuple[Annotated[Exemption, BeforeValidator(_exemption_shorthand)], ...] = ()
     containment: Containment | None = None
 
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class Raids(Block):
@@ -428,3 +425,11 @@ class Scenario(Block):
     tips: TipSources = TipSources()
     events: tuple[Event, ...] = ()
     raids: Raids = Raids()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_extension_fields(cls, data: object) -> object:
+        # Top-level keys starting with "x-" hold YAML anchors for reuse (as in compose files).
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not str(k).startswith("x-")}
+        return data

@@ -1,0 +1,105 @@
+"""``sim compare``: several setups on the same fugitive and tips, with paired differences."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from sim.cli.common import (
+    Address,
+    ExecutorName,
+    Jobs,
+    Json,
+    MaxRuns,
+    Precision,
+    Quiet,
+    Runs,
+    Seed,
+    Sets,
+    StorePath,
+    console,
+    experiment_setup,
+    load_or_exit,
+)
+from sim.cli.run import format_days
+from sim.compare import Comparison
+from sim.compare import compare as compare_scenarios
+from sim.store import DEFAULT_PATH
+
+
+def compare(
+    scenarios: Annotated[
+        list[Path], typer.Argument(help="Two or more scenario files; the first is the baseline.")
+    ],
+    runs: Runs = 1000,
+    seed: Seed = 0,
+    sets: Sets = None,
+    as_json: Json = False,
+    precision: Precision = None,
+    max_runs: MaxRuns = 100_000,
+    jobs: Jobs = None,
+    executor: ExecutorName = "local",
+    address: Address = None,
+    store: StorePath = DEFAULT_PATH,
+    quiet: Quiet = False,
+) -> None:
+    """Compare scenarios on common random numbers: capture rates and paired differences."""
+    if len(scenarios) < 2:
+        from sim.cli.common import bad_input
+
+        bad_input("sim compare: give at least two scenario files (the first is the baseline)")
+    loaded = [load_or_exit(path, sets) for path in scenarios]
+    with experiment_setup(jobs, executor, address, store, quiet) as setup:
+        result = compare_scenarios(
+            loaded,
+            runs,
+            seed,
+            precision=precision,
+            max_runs=max_runs,
+            store=setup.store,
+            executor=setup.executor,
+            progress=setup.progress,
+        )
+    if as_json:
+        print(json.dumps(result.to_dict(), allow_nan=False))
+        return
+    console.print(comparison_table(result))
+
+
+def comparison_table(result: Comparison) -> Table:
+    """One table: each scenario's capture rate, and its paired difference from the baseline."""
+    base = result.summaries[0]
+    table = Table(
+        title=f"{base.runs} paired runs, seed {base.seed} (difference from {base.scenario})"
+    )
+    table.add_column("scenario")
+    table.add_column("captured", justify="right")
+    table.add_column("95% CI", justify="right")
+    table.add_column("median days", justify="right")
+    table.add_column("difference", justify="right")
+    table.add_column("paired 95% CI", justify="right")
+    table.add_column("unpaired 95% CI", justify="right")
+    diffs = {d.b: d for d in result.differences}
+    for summary in result.summaries:
+        low, high = summary.ci95
+        row = [
+            summary.scenario,
+            f"{summary.capture_rate:.3f}",
+            f"{low:.3f}-{high:.3f}",
+            format_days(summary.median_days_to_capture),
+        ]
+        d = diffs.get(summary.scenario)
+        if d is None:
+            row += ["(baseline)", "", ""]
+        else:
+            row += [
+                f"{d.capture_rate_diff:+.3f}",
+                f"{d.ci95[0]:+.3f} to {d.ci95[1]:+.3f}",
+                f"{d.unpaired_ci95[0]:+.3f} to {d.unpaired_ci95[1]:+.3f}",
+            ]
+        table.add_row(*row)
+    return table

@@ -1,0 +1,50 @@
+"""``sim export``: the stored records of a scenario as CSV, one row per replication."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.common import Seed, Sets, StorePath, bad_input, load_or_exit
+from sim.record import RECORD_KEYS
+from sim.scenario import scenario_hash
+from sim.store import DEFAULT_PATH, ResultsStore, StoreError
+
+
+def export(
+    scenario: Annotated[Path, typer.Argument(help="The scenario whose records to export.")],
+    seed: Seed = 0,
+    sets: Sets = None,
+    store: StorePath = DEFAULT_PATH,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="CSV file to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Write the stored replications of a scenario and seed as CSV."""
+    loaded = load_or_exit(scenario, sets)
+    if not store.exists():
+        bad_input(f"--store: {store} does not exist; run the scenario first (sim run ...)")
+    try:
+        with ResultsStore(store) as results:
+            rows = list(results.records(scenario_hash(loaded), seed))
+    except StoreError as err:
+        bad_input(str(err))
+    if not rows:
+        bad_input(f"{store}: no stored replications of {loaded.name} with seed {seed}")
+    if out is None:
+        _write(sys.stdout, rows)
+        return
+    tmp = out.with_name(out.name + ".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as handle:
+        _write(handle, rows)
+    tmp.replace(out)  # atomic: a reader never sees half a file
+
+
+def _write(handle: object, rows: list[dict[str, object]]) -> None:
+    writer = csv.DictWriter(handle, fieldnames=list(RECORD_KEYS))  # type: ignore[arg-type]
+    writer.writeheader()
+    writer.writerows(rows)

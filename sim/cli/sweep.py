@@ -1,0 +1,101 @@
+"""``sim sweep``: one scenario over a grid of parameter values, on common random numbers."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from sim.cli.common import (
+    Address,
+    ExecutorName,
+    Jobs,
+    Json,
+    MaxRuns,
+    Precision,
+    Quiet,
+    Runs,
+    ScenarioPath,
+    Seed,
+    Sets,
+    StorePath,
+    bad_input,
+    console,
+    experiment_setup,
+)
+from sim.cli.run import format_days
+from sim.scenario import ScenarioError
+from sim.store import DEFAULT_PATH
+from sim.sweep import SweepPoint, parse_vary
+from sim.sweep import sweep as sweep_scenario
+
+
+def sweep(
+    scenario: ScenarioPath,
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            help="A parameter and its values: dotted.path=v1,v2,... (repeat for a grid).",
+            show_default=False,
+        ),
+    ],
+    runs: Runs = 1000,
+    seed: Seed = 0,
+    sets: Sets = None,
+    as_json: Json = False,
+    precision: Precision = None,
+    max_runs: MaxRuns = 100_000,
+    jobs: Jobs = None,
+    executor: ExecutorName = "local",
+    address: Address = None,
+    store: StorePath = DEFAULT_PATH,
+    quiet: Quiet = False,
+) -> None:
+    """Run a scenario at every point of a parameter grid: one summary row per point."""
+    try:
+        axes = [parse_vary(text) for text in vary]
+    except ScenarioError as err:
+        bad_input(str(err))
+    with experiment_setup(jobs, executor, address, store, quiet) as setup:
+        try:
+            points = sweep_scenario(
+                scenario,
+                axes,
+                runs,
+                seed,
+                overrides=sets or (),
+                precision=precision,
+                max_runs=max_runs,
+                store=setup.store,
+                executor=setup.executor,
+                progress=setup.progress,
+            )
+        except ScenarioError as err:
+            bad_input(str(err))
+    if as_json:
+        print(json.dumps([p.to_dict() for p in points], allow_nan=False))
+        return
+    console.print(sweep_table(points))
+
+
+def sweep_table(points: list[SweepPoint]) -> Table:
+    """One row per grid point."""
+    first = points[0].summary
+    table = Table(title=f"{first.scenario}: {first.runs} runs per point, seed {first.seed}")
+    for name in points[0].values:
+        table.add_column(name)
+    table.add_column("captured", justify="right")
+    table.add_column("95% CI", justify="right")
+    table.add_column("median days", justify="right")
+    for point in points:
+        s = point.summary
+        table.add_row(
+            *point.values.values(),
+            f"{s.capture_rate:.3f}",
+            f"{s.ci95[0]:.3f}-{s.ci95[1]:.3f}",
+            format_days(s.median_days_to_capture),
+        )
+    return table

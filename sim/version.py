@@ -1,0 +1,3 @@
+"""The package version (recorded beside every stored result and every figure)."""
+
+__version__ = "0.1.0"
