@@ -31,6 +31,7 @@ class Difference:
     ci95: tuple[float, float]
     unpaired_ci95: tuple[float, float]
     replications_that_differ: int
+    variance_ratio: float | None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -41,6 +42,7 @@ class Difference:
             "ci95": list(self.ci95),
             "unpaired_ci95": list(self.unpaired_ci95),
             "replications_that_differ": self.replications_that_differ,
+            "variance_ratio": self.variance_ratio,
         }
 
 
@@ -68,8 +70,27 @@ def differences(tallies: Sequence[Tally]) -> list[Difference]:
         diff, ci = paired_difference(base.outcomes, other.outcomes)
         _, unpaired = newcombe_difference(base.captured, base.runs, other.captured, other.runs)
         differ = sum(x != y for x, y in zip(base.outcomes, other.outcomes, strict=True))
-        out.append(Difference(base.scenario, other.scenario, diff, ci, unpaired, differ))
+        ratio = variance_ratio(base.outcomes, other.outcomes)
+        out.append(Difference(base.scenario, other.scenario, diff, ci, unpaired, differ, ratio))
     return out
+
+
+def variance_ratio(a: bytes | bytearray, b: bytes | bytearray) -> float | None:
+    """How many times smaller the paired difference's variance is than with independent seeds.
+
+    With independent seeds Var(p_b - p_a) = (p_a(1 - p_a) + p_b(1 - p_b)) / n; with common random
+    numbers it is var(d_r) / n. Their quotient is the factor by which pairing cuts the number of
+    replications needed for the same precision (None when the paired variance is zero).
+    """
+    n = len(a)
+    if n < 2:
+        return None
+    pa, pb = sum(a) / n, sum(b) / n
+    d = [y - x for x, y in zip(a, b, strict=True)]
+    mean_d = sum(d) / n
+    paired = sum((v - mean_d) ** 2 for v in d) / (n - 1)
+    independent = (pa * (1 - pa) + pb * (1 - pb)) * n / (n - 1)
+    return round(independent / paired, 4) if paired > 0 else None
 
 
 def _widest_difference(tallies: list[Tally]) -> float:

@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from sim.cli import bench as bench_command
 from sim.cli import compare as compare_command
 from sim.cli import export as export_command
 from sim.cli import run as run_command
@@ -25,6 +26,7 @@ app.command("run")(run_command.run)
 app.command("compare")(compare_command.compare)
 app.command("sweep")(sweep_command.sweep)
 app.command("export")(export_command.export)
+app.command("bench")(bench_command.bench)
 
 
 def main() -> None:

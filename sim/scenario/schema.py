@@ -64,7 +64,9 @@ LOCAL = "local"
 class Block(BaseModel):
     """Base of every scenario block: immutable, unknown keys refused, a ``sources`` note allowed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, validate_default=True
+    )
 
     sources: Note = Field(default=None, description="where the numbers come from (FACTS §...)")
 
@@ -92,8 +94,8 @@ class OfficeHours(Block):
     """Working days and hours of an office (a window closing before it opens runs overnight)."""
 
     days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
-    opens: TimeOfDay = 8.0
-    closes: TimeOfDay = 18.0
+    opens: TimeOfDay = "08:00"
+    closes: TimeOfDay = "18:00"
 
     @model_validator(mode="after")
     def _known_days(self) -> OfficeHours:
@@ -145,7 +147,7 @@ class Agency(Block):
     belief: Belief = Belief()
     raid_teams: int = Field(default=0, ge=0, le=10_000)
     raid_prep: Delay = 0.0
-    raid_duration: Hours = 2.0
+    raid_duration: Hours = "2h"
     databases: dict[Name, Access] = Field(default_factory=dict)
     feeding: Feeding = Feeding()
     wanted: tuple[Name, ...] = ()
@@ -159,7 +161,6 @@ class Channel(Block):
     delay: Delay = 0.0
     loss: Probability = 0.0
     filter: tuple[ChannelFilter, ...] = ("all",)
-
 
 
 class DatabaseAlerts(Block):
@@ -251,7 +252,6 @@ class Active(Block):
     active_until: DateTime | None = Field(default=None, alias="until")
 
 
-
 class Sightings(Active):
     """Informants who see the fugitive where he is and tell a police service."""
 
@@ -277,7 +277,7 @@ class Stops(Active):
     rate: PerHour
     places: tuple[Name, ...] | Literal["all"] = "all"
     agency: Name = LOCAL
-    hold: Hours = 0.5
+    hold: Hours = "30min"
 
 
 class Noise(Active):
@@ -340,7 +340,7 @@ class DatedStop(Block):
 
     agency: Name
     place: Name
-    hold: Hours = 0.5
+    hold: Hours = "30min"
 
 
 class Event(Block):
@@ -388,11 +388,10 @@ class Containment(Block):
 class NightRuleSpec(Block):
     """The ban window on house searches and its exemptions."""
 
-    ban_from: TimeOfDay = Field(default=21.0, alias="from")
-    ban_until: TimeOfDay = Field(default=5.0, alias="until")
+    ban_from: TimeOfDay = Field(default="21:00", alias="from")
+    ban_until: TimeOfDay = Field(default="05:00", alias="until")
     exempt: tuple[Annotated[Exemption, BeforeValidator(_exemption_shorthand)], ...] = ()
     containment: Containment | None = None
-
 
 
 class Raids(Block):
@@ -402,7 +401,7 @@ class Raids(Block):
     warrant: Warrant = Warrant()
     night_rule: NightRuleSpec | None = None
     escape_on_raid: Probability = 0.0
-    near_miss_window: Hours = 12.0
+    near_miss_window: Hours = "12h"
 
 
 # --- the scenario ---------------------------------------------------------------------------

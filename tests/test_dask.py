@@ -1,0 +1,64 @@
+"""The Dask executor on a local cluster: same records as one process, even when a worker dies."""
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip(
+    "distributed", reason="the optional extra 'dask' is not installed"
+)
+
+from sim.executors import DaskExecutor  # noqa: E402
+from sim.experiment import Experiment  # noqa: E402
+from sim.scenario import load_scenario, scenario_hash  # noqa: E402
+from sim.store import ResultsStore  # noqa: E402
+
+MINIMAL = Path(__file__).resolve().parent / "scenarios" / "minimal.yaml"
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as local,
+        distributed.Client(local) as client,
+    ):
+        yield client
+
+
+def stored(path, scenario, seed):
+    return list(ResultsStore(path).records(scenario_hash(scenario), seed))
+
+
+def test_dask_records_equal_one_process_records(cluster, tmp_path):
+    scenario = load_scenario(MINIMAL)
+    Experiment([scenario], 6, ResultsStore(tmp_path / "serial.sqlite")).ensure(60)
+    executor = DaskExecutor(client=cluster)
+    Experiment([scenario], 6, ResultsStore(tmp_path / "dask.sqlite"), executor).ensure(60)
+    assert stored(tmp_path / "dask.sqlite", scenario, 6) == stored(
+        tmp_path / "serial.sqlite", scenario, 6
+    )
+
+
+def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(cluster, tmp_path):
+    scenario = load_scenario(MINIMAL)
+    Experiment([scenario], 8, ResultsStore(tmp_path / "serial.sqlite")).ensure(120)
+    pids = cluster.run(os.getpid)
+    killed = []
+
+    def kill_one_worker(done: int, wanted: int) -> None:
+        if 0 < done < wanted and not killed:
+            victim = sorted(pids.values())[0]
+            os.kill(victim, signal.SIGKILL)
+            killed.append(victim)
+
+    executor = DaskExecutor(client=cluster)
+    store = ResultsStore(tmp_path / "dask.sqlite")
+    Experiment([scenario], 8, store, executor, kill_one_worker).ensure(120)
+    assert killed, "the test never killed a worker"
+    got = stored(tmp_path / "dask.sqlite", scenario, 8)
+    assert [r["replication"] for r in got] == list(range(120))
+    assert got == stored(tmp_path / "serial.sqlite", scenario, 8)
