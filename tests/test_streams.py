@@ -66,6 +66,6 @@ def test_negative_seed_or_replication_refused(seed, rep):
 
 def test_uniforms_are_uniform():
     values = np.array(draws(Streams(3, 0).stream("u"), 20_000))
-    assert 0.0 <= values.min() and values.max() < 1.0
+    assert values.min() >= 0.0 and values.max() < 1.0
     assert abs(values.mean() - 0.5) < 0.01
     assert abs(values.var() - 1 / 12) < 0.003
