@@ -164,8 +164,6 @@ class Fugitive:
     def near(self, place: str, house: str | None) -> bool:
         """True when a search at ``house`` in ``place`` is within his alert radius."""
         radius = self.spec.alert.radius
-        if radius == "house":
-            return house is not None and house == self.house
         if radius == "commune":
             return place == self.place
         return self.geography.zone_of.get(place) == self.geography.zone_of.get(self.place)
@@ -182,11 +180,18 @@ class Fugitive:
             self.counters.alert_moves += 1
             self._schedule(delay, "alerted by a search nearby")
 
-    def flee(self, why: str) -> None:
-        """Leave at once (he escaped a raid or slipped out of a watched address)."""
+    def flee(self, why: str) -> bool:
+        """Leave at once (he escaped a raid or slipped out of a watched address).
+
+        Returns:
+            True when he leaves; False when he cannot (taken, on his itinerary, or with no other
+            safe house to go to).
+        """
         if not self.captured and not self.on_itinerary and len(self.houses) > 1:
             self.contained_house = None
             self._schedule(0.0, why)
+            return True
+        return False
 
     def contain(self, house: str, until: float) -> None:
         """Watch ``house`` until model hour ``until``: he cannot leave it unseen meanwhile."""

@@ -24,10 +24,7 @@ class Geography:
             for commune in spec.communes:
                 self.zone_of[commune] = zone
         self.places: tuple[str, ...] = tuple(self.zone_of)
-        self.population = {
-            p: float(scenario.places[p].population or 1) if p in scenario.places else 1.0
-            for p in self.places
-        }
+        self.population = {p: _population(scenario, p) for p in self.places}
         self.neighbours = self._neighbours(scenario)
 
     def _neighbours(self, scenario: Scenario) -> dict[str, tuple[str, ...]]:
@@ -55,6 +52,18 @@ class Geography:
         return tuple(out)
 
     def population_weights(self, places: tuple[str, ...]) -> tuple[float, ...]:
-        """Normalised cumulative population weights of ``places`` (for picking a random one)."""
-        total = sum(self.population[p] for p in places)
-        return tuple(c / total for c in accumulate(self.population[p] for p in places))
+        """Normalised cumulative population weights of ``places`` (for picking a random one).
+
+        Places of population 0 are never picked; if all are 0, each is equally likely.
+        """
+        weights = [self.population[p] for p in places]
+        total = sum(weights)
+        if total <= 0:
+            weights, total = [1.0] * len(places), float(len(places))
+        return tuple(c / total for c in accumulate(weights))
+
+
+def _population(scenario: Scenario, place: str) -> float:
+    """A place's population (1 when the scenario gives none: places then weigh alike)."""
+    spec = scenario.places.get(place)
+    return 1.0 if spec is None or spec.population is None else float(spec.population)

@@ -7,18 +7,19 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.common import console, errors
+from sim.cli.common import Sets, console, errors
 from sim.scenario import ScenarioError, load_scenario, scenario_hash
 
 
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
+    sets: Sets = None,
 ) -> None:
     """Validate scenario files: exit 0 when all are valid, 2 when any is not."""
     failed = False
     for path in paths:
         try:
-            scenario = load_scenario(path)
+            scenario = load_scenario(path, sets or ())
         except ScenarioError as err:
             errors.print(str(err), markup=False)
             failed = True

@@ -36,6 +36,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from sim.distributions import KINDS as DISTRIBUTION_KINDS
 from sim.scenario.errors import (
     KeyPath,
     Problem,
@@ -338,7 +339,9 @@ def merge_patch(base: Any, patch: Any) -> Any:
     too) replaces the base value. A map patched onto a non-map starts from an empty map, so its
     own ``None`` values vanish too.
     """
-    if not isinstance(patch, dict):
+    if not isinstance(patch, dict) or _is_distribution(patch):
+        # A distribution ({lognormal: {...}}) is one value: a new one replaces the old outright,
+        # so {uniform: ...} over {lognormal: ...} does not leave both behind.
         return patch
     result = dict(base) if isinstance(base, dict) else {}
     for key, value in patch.items():
@@ -347,6 +350,10 @@ def merge_patch(base: Any, patch: Any) -> Any:
         else:
             result[key] = merge_patch(result.get(key), value)
     return result
+
+
+def _is_distribution(value: dict[Any, Any]) -> bool:
+    return len(value) == 1 and next(iter(value)) in DISTRIBUTION_KINDS
 
 
 def _extend(child: _Loaded, path: Path, label: str, chain: tuple[Path, ...]) -> _Loaded:

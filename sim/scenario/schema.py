@@ -55,7 +55,7 @@ AgencyKind = Literal[
 ]
 Access = Literal["read", "feed", "read_feed", "hit"]
 ChannelFilter = Literal["all", "wanted", "jurisdiction"]
-Radius = Literal["house", "commune", "zone"]
+Radius = Literal["commune", "zone"]
 
 #: The token that stands for "the local police zone of the place concerned".
 LOCAL = "local"
@@ -93,7 +93,7 @@ class Place(Block):
 class OfficeHours(Block):
     """Working days and hours of an office (a window closing before it opens runs overnight)."""
 
-    days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    days: tuple[str, ...] = Field(default=("mon", "tue", "wed", "thu", "fri"), min_length=1)
     opens: TimeOfDay = "08:00"
     closes: TimeOfDay = "18:00"
 
@@ -160,7 +160,7 @@ class Channel(Block):
     to: Name
     delay: Delay = 0.0
     loss: Probability = 0.0
-    filter: tuple[ChannelFilter, ...] = ("all",)
+    filter: tuple[ChannelFilter, ...] = Field(default=("all",), min_length=1)
 
 
 class DatabaseAlerts(Block):
@@ -250,6 +250,12 @@ class Active(Block):
 
     active_from: DateTime | None = Field(default=None, alias="from")
     active_until: DateTime | None = Field(default=None, alias="until")
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> Active:
+        if self.active_from and self.active_until and self.active_until <= self.active_from:
+            raise ValueError("until must come after from (the source runs from `from` to `until`)")
+        return self
 
 
 class Sightings(Active):
