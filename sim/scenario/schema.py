@@ -161,7 +161,6 @@ class Channel(Block):
     filter: tuple[ChannelFilter, ...] = ("all",)
 
 
-
 class DatabaseAlerts(Block):
     """Who a database alerts when a tip written into it concerns a wanted identity."""
 
@@ -249,7 +248,6 @@ class Active(Block):
 
     active_from: DateTime | None = Field(default=None, alias="from")
     active_until: DateTime | None = Field(default=None, alias="until")
-
 
 
 class Sightings(Active):
@@ -392,7 +390,6 @@ class NightRuleSpec(Block):
     ban_until: TimeOfDay = Field(default=5.0, alias="until")
     exempt: tuple[Annotated[Exemption, BeforeValidator(_exemption_shorthand)], ...] = ()
     containment: Containment | None = None
-
 
 
 class Raids(Block):
