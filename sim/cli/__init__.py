@@ -10,6 +10,7 @@ from sim.cli import compare as compare_command
 from sim.cli import export as export_command
 from sim.cli import run as run_command
 from sim.cli import sweep as sweep_command
+from sim.cli import trace as trace_command
 from sim.cli import validate as validate_command
 from sim.cli.common import internal_error
 
@@ -25,6 +26,7 @@ app.command("run")(run_command.run)
 app.command("compare")(compare_command.compare)
 app.command("sweep")(sweep_command.sweep)
 app.command("export")(export_command.export)
+app.command("trace")(trace_command.trace_command)
 
 
 def main() -> None:
