@@ -8,6 +8,7 @@ import typer
 
 from sim.cli import compare as compare_command
 from sim.cli import export as export_command
+from sim.cli import report as report_command
 from sim.cli import run as run_command
 from sim.cli import sweep as sweep_command
 from sim.cli import trace as trace_command
@@ -27,6 +28,7 @@ app.command("compare")(compare_command.compare)
 app.command("sweep")(sweep_command.sweep)
 app.command("export")(export_command.export)
 app.command("trace")(trace_command.trace_command)
+app.command("report")(report_command.report)
 
 
 def main() -> None:
