@@ -31,7 +31,7 @@ from sim.plots.style import Provenance, today
 from sim.plots.timeline import timeline
 from sim.report import page
 from sim.report.diff import Difference as Setting
-from sim.report.diff import document_diff
+from sim.report.diff import document_diff, grouped
 from sim.scenario import Scenario, load_document, load_scenario, scenario_hash
 from sim.stats import half_width
 from sim.store import ResultsStore
@@ -142,7 +142,7 @@ def build_report(
         summaries=summaries,
         differences=differences(tallies) if len(tallies) > 1 else [],
         losses=[from_summary(s) for s in summaries],
-        settings=document_diff(documents) if len(documents) > 1 else [],
+        settings=grouped(document_diff(documents)) if len(documents) > 1 else [],
         figures=figures,
         typical=typical,
         seed=seed,

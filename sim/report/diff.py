@@ -87,3 +87,32 @@ def readable(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(readable(v) for v in value) + "]"
     return str(value)
+
+
+def grouped(differences: Sequence[Difference]) -> list[Difference]:
+    """Merge settings that differ the same way under several names into one row.
+
+    ``agencies.Midi.feeding.skip`` and ``agencies.DR3.feeding.skip``, both ``0.1`` against
+    ``0.01``, become ``agencies.{Midi, DR3}.feeding.skip``: the reform reads as one change made
+    to many services rather than a long list.
+    """
+    groups: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
+    singles: dict[tuple[str, str, tuple[str, ...]], Difference] = {}
+    for d in differences:
+        parts = d.path.split(".")
+        if len(parts) < 3:
+            key = (d.path, "", d.values)
+            singles[key] = d
+            groups.setdefault(key, [])
+            continue
+        key = (parts[0], ".".join(parts[2:]), d.values)
+        groups.setdefault(key, []).append(parts[1])
+    out = []
+    for key, names in groups.items():
+        if key in singles:
+            out.append(singles[key])
+            continue
+        head, tail, values = key
+        middle = names[0] if len(names) == 1 else "{" + ", ".join(names) + "}"
+        out.append(Difference(f"{head}.{middle}.{tail}", values))
+    return out

@@ -159,31 +159,30 @@ def _numbers(data: ReportData) -> str:
         cells = [
             f"<td>{escape(s.scenario)}</td>",
             f'<td class="num">{s.runs:,}</td>',
-            f'<td class="num">{s.capture_rate:.3f}</td>',
-            f'<td class="num">{low:.3f} to {high:.3f}</td>',
-            f'<td class="num">{_days(s.median_days_to_capture)}</td>',
-            f'<td class="num">{_days(m_low)} to {_days(m_high)}</td>',
+            f'<td class="num">{s.capture_rate:.3f}<br><small>[{low:.3f}, {high:.3f}]</small></td>',
+            f'<td class="num">{_days(s.median_days_to_capture)}<br>'
+            f"<small>[{_days(m_low)}, {_days(m_high)}]</small></td>",
         ]
         if data.differences:
             if d is None:
-                cells.append('<td class="num" colspan="3">baseline</td>')
+                cells.append('<td class="num" colspan="2">(baseline)</td>')
             else:
+                p_low, p_high = d.ci95
+                u_low, u_high = d.unpaired_ci95
                 cells += [
-                    f'<td class="num">{d.capture_rate_diff:+.3f}</td>',
-                    f'<td class="num">{d.ci95[0]:+.3f} to {d.ci95[1]:+.3f}</td>',
-                    f'<td class="num">{d.unpaired_ci95[0]:+.3f} to {d.unpaired_ci95[1]:+.3f}</td>',
+                    f'<td class="num">{d.capture_rate_diff:+.3f}<br>'
+                    f"<small>[{p_low:+.3f}, {p_high:+.3f}]</small></td>",
+                    f'<td class="num"><small>[{u_low:+.3f}, {u_high:+.3f}]</small></td>',
                 ]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     head = [
         "scenario",
         "runs",
-        f"captured within {data.summaries[0].horizon_days:g} days",
-        "95 % CI (Wilson)",
-        "median days to capture",
-        "95 % CI",
+        f"captured within {data.summaries[0].horizon_days:g} days [95 % CI, Wilson]",
+        "median days to capture [95 % CI]",
     ]
     if data.differences:
-        head += ["difference from baseline", "paired 95 % CI", "unpaired 95 % CI"]
+        head += ["difference from the baseline [paired 95 % CI]", "unpaired 95 % CI"]
     header = "".join(
         f'<th class="{"num" if i else ""}">{escape(h)}</th>' for i, h in enumerate(head)
     )
@@ -232,9 +231,10 @@ def _scenarios(data: ReportData) -> str:
     )
     return (
         table
-        + f"<h3>What differs ({len(data.settings)} settings)</h3>"
+        + "<h3>What differs</h3>"
         + '<p class="note">Values as written in the files (after <code>extends</code> and any '
-        "<code>--set</code>); notes (<code>sources</code>, <code>description</code>) left out. "
+        "<code>--set</code>); notes (<code>sources</code>, <code>description</code>) left out; "
+        "<code>{a, b}</code> lists the services or databases a change applies to alike. "
         "Everything else, including the fugitive and the tip sources, is the same.</p>"
         + f"<table><thead><tr><th>setting</th>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
