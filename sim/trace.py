@@ -344,7 +344,7 @@ def parse_days(text: str) -> tuple[int, int]:
     except ValueError:
         raise ValueError(f"{text!r} is not a day or a range of days such as 0-10") from None
     if a < 0 or b < a:
-        raise ValueError(f"{text!r}: give FIRST-LAST with 0 <= FIRST <= LAST, e.g. 0-10")
+        raise ValueError(f"{text!r}: give days FIRST-LAST with 0 <= FIRST <= LAST, e.g. 0-10")
     return a, b
 
 

@@ -254,17 +254,19 @@ def _search(ax: Axes, axis: _Axis, search: Search, y: int) -> None:
             zorder=4,
             solid_capstyle="butt",
         )
-    outcome = search.outcome
-    if outcome == "captured":
-        ax.plot(x, y, "*", color=_CAPTURE, markersize=18, markeredgecolor="black", zorder=7)
-    elif outcome.startswith("escaped"):
-        ax.plot(x, y, "^", color=_TRUE, markersize=9, markeredgecolor="black", zorder=6)
-    elif search.on_true_tip:
-        ax.plot(
-            x, y, "^", color=OKABE_ITO["orange"], markersize=9, markeredgecolor="black", zorder=6
-        )
-    else:
-        ax.plot(x, y, "^", markerfacecolor="white", markeredgecolor="black", markersize=6, zorder=5)
+    ax.plot(x, y, linestyle="", gid="search", **_search_style(search))
+
+
+def _search_style(search: Search) -> dict[str, object]:
+    """Marker of a search: a star for the capture, triangles coloured by what it found."""
+    edge = {"markeredgecolor": "black"}
+    if search.outcome == "captured":
+        return {"marker": "*", "color": _CAPTURE, "markersize": 18, "zorder": 7, **edge}
+    if search.outcome.startswith("escaped"):
+        return {"marker": "^", "color": _TRUE, "markersize": 9, "zorder": 6, **edge}
+    if search.on_true_tip:
+        return {"marker": "^", "color": OKABE_ITO["orange"], "markersize": 9, "zorder": 6, **edge}
+    return {"marker": "^", "markerfacecolor": "white", "markersize": 6, "zorder": 5, **edge}
 
 
 def _legend(trace: Trace, office: str | None) -> list[object]:
