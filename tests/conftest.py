@@ -27,6 +27,15 @@ def central_scenario() -> sim.Scenario:
     return sim.load_scenario(CENTRAL)
 
 
+@pytest.fixture(scope="session")
+def two_scenario_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of the bundled comparison (20 runs, seed 5): built once for every test."""
+    from sim.report import build_report
+
+    folder = tmp_path_factory.mktemp("report")
+    return build_report([BASE, CENTRAL], folder, runs=20, seed=5, command="sim report test")
+
+
 def fake_record(replication: int, capture_day: float | None, **counters: int) -> dict:
     """A flat record with every key, zero counters except those given."""
     record: dict = dict.fromkeys(RECORD_KEYS, 0)

@@ -13,10 +13,9 @@ from sim.report import build_report, document_diff, typical_replication
 from sim.report.diff import grouped, readable
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("report")
-    return build_report([BASE, CENTRAL], folder, runs=20, seed=5, command="sim report test")
+@pytest.fixture
+def report(two_scenario_report: Path) -> Path:
+    return two_scenario_report
 
 
 def _references(html: str) -> list[str]:
@@ -79,7 +78,7 @@ def test_single_scenario_report(tmp_path: Path) -> None:
     html = index.read_text(encoding="utf-8")
     assert "How often does brussels-2015 catch the fugitive?" in html
     assert "differences.png" not in html
-    assert len(re.findall(r"<img ", html)) == 5
+    assert len(re.findall(r"<img ", html)) == 6
     assert "What differs" not in html
 
 

@@ -11,14 +11,6 @@ from pathlib import Path
 import pytest
 from headless import Chromium, find_chromium
 
-from sim.report import build_report
-
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = [
-    ROOT / "scenarios/brussels-2015.yaml",
-    ROOT / "scenarios/brussels-2015-centralised.yaml",
-]
-
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Chromium:
@@ -31,12 +23,10 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Chromium:
 
 
 @pytest.fixture(scope="module")
-def opened(browser: Chromium, tmp_path_factory: pytest.TempPathFactory) -> tuple[Chromium, Path]:
-    folder = tmp_path_factory.mktemp("report")
-    index = build_report(SCENARIOS, folder, runs=30, seed=3)
+def opened(browser: Chromium, two_scenario_report: Path) -> tuple[Chromium, Path]:
     browser.events.clear()  # only what this page does counts
-    browser.open(index.as_uri())
-    return browser, folder
+    browser.open(two_scenario_report.as_uri())
+    return browser, two_scenario_report.parent
 
 
 def test_every_image_loads(opened: tuple[Chromium, Path]) -> None:

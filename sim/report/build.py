@@ -133,7 +133,7 @@ def build_report(
     folder.mkdir(parents=True, exist_ok=True)
     figures = _figures(tallies, summaries, folder)
     typical = _typical(scenarios[0], tallies, seed, folder)
-    figures.append("timeline")
+    figures += ["timeline", "timeline-detail"]
     data = ReportData(
         scenarios=[
             ScenarioInfo(s.name, str(p), scenario_hash(s), s.description)
@@ -204,6 +204,10 @@ def _typical(scenario: Scenario, tallies: list[Tally], seed: int, folder: Path) 
     traced = trace(scenario, seed, r)
     provenance = Provenance(((traced.scenario, traced.scenario_hash),), seed, replication=r)
     save_figure(timeline(traced, provenance), folder, "timeline")
+    # The whole run is dense; its last ten days (up to the capture, if any) are shown in detail.
+    last = traced.calendar.day_number(traced.end_h)
+    detail = timeline(traced, provenance, days=(max(last - 9, 1), last))
+    save_figure(detail, folder, "timeline-detail")
     story = tell(traced)
     write_text(folder / "story.txt", "\n".join(story) + "\n")
     elsewhere = []

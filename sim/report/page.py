@@ -47,6 +47,11 @@ FIGURES: dict[str, tuple[str, str]] = {
         "The typical replication below: his police zone over time (top); tips, messages, "
         "searches and the capture by agency (bottom); night-ban windows shaded.",
     ),
+    "timeline-detail": (
+        "The last ten days of the typical replication",
+        "The same replication's last ten days in detail: when each tip came in and moved on, "
+        "when each search was planned, how long the night rule made it wait, and what it found.",
+    ),
 }
 
 _METHOD = """
@@ -99,7 +104,7 @@ def render(data: ReportData) -> str:
         lede=_lede(data),
         numbers=_numbers(data),
         scenarios=_scenarios(data),
-        figures="\n".join(_figure(stem) for stem in data.figures if stem != "timeline"),
+        figures="\n".join(_figure(s) for s in data.figures if not s.startswith("timeline")),
         losses=_losses(data),
         story=_story(data),
         provenance=_provenance(data),
@@ -290,6 +295,7 @@ def _story(data: ReportData) -> str:
         f"{escape(t.why)}.</p>"
         + (f"<ul>{elsewhere}</ul>" if elsewhere else "")
         + _figure("timeline")
+        + _figure("timeline-detail")
         + '<p class="note">The story follows his moves, every true tip and every search; the '
         'false tips are summed up at the end (<a href="story.txt">story.txt</a>).</p>'
         + f'<pre class="story">{escape(chr(10).join(t.story))}</pre>'
