@@ -206,7 +206,7 @@ def test_timeline_window_zooms(traced) -> None:
     provenance = Provenance(((traced.scenario, traced.scenario_hash),), 1, replication=0)
     figure = timeline(traced, provenance, days=(3, 10), office_hours_of="DR3")
     low, high = figure.axes[1].get_xlim()
-    assert (low, high) == (3.0, 11.0)
+    assert low == 3.0 and 11.0 <= high <= 11.1
     inside = [s for s in traced.searches if 3 <= traced.calendar.day_number(s.time_h) <= 10]
     drawn = [a for a in figure.axes[1].get_lines() if a.get_gid() == "search"]
     assert len(drawn) == len(inside)

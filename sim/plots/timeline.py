@@ -118,7 +118,8 @@ def timeline(
             spans, (lanes[office] - 0.42, 0.84), color=_OFFICE, alpha=0.35, linewidth=0, zorder=0
         )
     _agency_panel(bottom, trace, axis, lanes, t0, t1)
-    bottom.set_xlim(axis.x(t0), axis.x(t1))
+    # a little room on the right, so that a capture at the very end is not cut in half
+    bottom.set_xlim(axis.x(t0), axis.x(t1) + (axis.x(t1) - axis.x(t0)) * 0.01)
     start = trace.calendar.start
     bottom.set_xlabel(
         f"day of the run (day 1 = {start:%a %d %b %Y}; each day runs from midnight to midnight, "
