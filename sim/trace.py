@@ -40,9 +40,11 @@ class _TracingModel(Model):
         self.roots: list[Tip] = []
         super().__init__(scenario, seed, replication, ledger=True)
 
-    def new_tip(self, *args: object, **kwargs: object) -> Tip:  # type: ignore[override]
+    def new_tip(
+        self, kind: str, place: str, house: str | None, name: str | None, true: bool, language: str
+    ) -> Tip:
         """Create the tip as the model does, and remember it."""
-        tip = super().new_tip(*args, **kwargs)  # type: ignore[arg-type]
+        tip = super().new_tip(kind, place, house, name, true, language)
         self.roots.append(tip)
         return tip
 

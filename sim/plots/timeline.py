@@ -346,7 +346,7 @@ def _legend(trace: Trace, office: str | None) -> list[object]:
             label="capture",
         ),
     ]
-    if rule is not None:
+    if rule is not None and rule.exempt_from > 0:  # a case exempt from the start has no bans
         ban = f"{_clock(rule.ban_from)}-{_clock(rule.ban_until)}"
         handles.append(Patch(color=_NIGHT, label=f"night ban on searches ({ban})"))
     if office is not None:
