@@ -9,8 +9,10 @@ import typer
 from sim.cli import bench as bench_command
 from sim.cli import compare as compare_command
 from sim.cli import export as export_command
+from sim.cli import report as report_command
 from sim.cli import run as run_command
 from sim.cli import sweep as sweep_command
+from sim.cli import trace as trace_command
 from sim.cli import validate as validate_command
 from sim.cli.common import internal_error
 
@@ -26,6 +28,8 @@ app.command("run")(run_command.run)
 app.command("compare")(compare_command.compare)
 app.command("sweep")(sweep_command.sweep)
 app.command("export")(export_command.export)
+app.command("trace")(trace_command.trace_command)
+app.command("report")(report_command.report)
 app.command("bench")(bench_command.bench)
 
 

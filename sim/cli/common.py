@@ -97,6 +97,18 @@ MaxRuns = Annotated[
     int, typer.Option("--max-runs", help="Upper bound on replications with --precision.", min=1)
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+Out = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Folder for the plots (PNG and SVG).", show_default=False),
+]
+NoPlots = Annotated[bool, typer.Option("--no-plots", help="Do not draw or write plots.")]
+
+
+def report_plots(paths: list[Path], folder: Path, as_json: bool) -> None:
+    """Say where the plots went: on stdout with the table, on stderr beside --json output."""
+    where = errors if as_json else console
+    names = ", ".join(p.stem for p in paths)
+    where.print(f"plots ({names}, PNG and SVG): {folder}", markup=False)
 
 
 @dataclass

@@ -15,6 +15,8 @@ from sim.cli.common import (
     Jobs,
     Json,
     MaxRuns,
+    NoPlots,
+    Out,
     Precision,
     Quiet,
     Runs,
@@ -24,10 +26,13 @@ from sim.cli.common import (
     console,
     experiment_setup,
     load_or_exit,
+    report_plots,
 )
 from sim.cli.run import format_days
 from sim.compare import Comparison
 from sim.compare import compare as compare_scenarios
+from sim.figures import compare_figures, write_figures
+from sim.files import slug
 from sim.store import DEFAULT_PATH
 
 
@@ -46,8 +51,14 @@ def compare(
     address: Address = None,
     store: StorePath = DEFAULT_PATH,
     quiet: Quiet = False,
+    out: Out = None,
+    no_plots: NoPlots = False,
 ) -> None:
-    """Compare scenarios on common random numbers: capture rates and paired differences."""
+    """Compare scenarios on common random numbers: capture rates and paired differences.
+
+    Plots (rates, paired differences, survival curves, tip-loss waterfalls, frictions per run) go
+    to --out, by default reports/compare-<first>-vs-<second>/.
+    """
     if len(scenarios) < 2:
         from sim.cli.common import bad_input
 
@@ -66,8 +77,11 @@ def compare(
         )
     if as_json:
         print(json.dumps(result.to_dict(), allow_nan=False))
-        return
-    console.print(comparison_table(result))
+    else:
+        console.print(comparison_table(result))
+    if not no_plots:
+        folder = out or Path("reports") / ("compare-" + "-vs-".join(slug(s.name) for s in loaded))
+        report_plots(write_figures(compare_figures(result), folder), folder, as_json)
 
 
 def comparison_table(result: Comparison) -> Table:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from rich.table import Table
 
@@ -12,6 +13,8 @@ from sim.cli.common import (
     Jobs,
     Json,
     MaxRuns,
+    NoPlots,
+    Out,
     Precision,
     Quiet,
     Runs,
@@ -22,7 +25,10 @@ from sim.cli.common import (
     console,
     experiment_setup,
     load_or_exit,
+    report_plots,
 )
+from sim.figures import run_figures, tally_from_store, write_figures
+from sim.files import slug
 from sim.runner import run as run_scenario
 from sim.store import DEFAULT_PATH
 from sim.summary import Summary
@@ -58,8 +64,14 @@ def run(
     address: Address = None,
     store: StorePath = DEFAULT_PATH,
     quiet: Quiet = False,
+    out: Out = None,
+    no_plots: NoPlots = False,
 ) -> None:
-    """Run a scenario many times: capture probability with its 95 % interval, and what happened."""
+    """Run a scenario many times: capture probability with its 95 % interval, and what happened.
+
+    Plots (capture probability, survival curve, tip-loss waterfall) go to --out, by default
+    reports/<scenario name>/.
+    """
     loaded = load_or_exit(scenario, sets)
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
         summary = run_scenario(
@@ -72,10 +84,14 @@ def run(
             executor=setup.executor,
             progress=setup.progress,
         )
+        tally = None if no_plots else tally_from_store(setup.store, loaded, seed, summary.runs)
     if as_json:
         print(json.dumps(summary.to_dict(), allow_nan=False))
-        return
-    console.print(summary_table(summary))
+    else:
+        console.print(summary_table(summary))
+    if tally is not None:
+        folder = out or Path("reports") / slug(loaded.name)
+        report_plots(write_figures(run_figures(tally), folder), folder, as_json)
 
 
 def format_days(days: float | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,6 +15,8 @@ from sim.cli.common import (
     Jobs,
     Json,
     MaxRuns,
+    NoPlots,
+    Out,
     Precision,
     Quiet,
     Runs,
@@ -24,8 +27,12 @@ from sim.cli.common import (
     bad_input,
     console,
     experiment_setup,
+    load_or_exit,
+    report_plots,
 )
 from sim.cli.run import format_days
+from sim.figures import sweep_figures, write_figures
+from sim.files import slug
 from sim.scenario import ScenarioError
 from sim.store import DEFAULT_PATH
 from sim.sweep import SweepPoint, parse_vary
@@ -53,8 +60,14 @@ def sweep(
     address: Address = None,
     store: StorePath = DEFAULT_PATH,
     quiet: Quiet = False,
+    out: Out = None,
+    no_plots: NoPlots = False,
 ) -> None:
-    """Run a scenario at every point of a parameter grid: one summary row per point."""
+    """Run a scenario at every point of a parameter grid: one summary row per point.
+
+    The plot (a line with its band for one parameter, a heatmap for two) goes to --out, by
+    default reports/<scenario name>-sweep/.
+    """
     try:
         axes = [parse_vary(text) for text in vary]
     except ScenarioError as err:
@@ -77,8 +90,12 @@ def sweep(
             bad_input(str(err))
     if as_json:
         print(json.dumps([p.to_dict() for p in points], allow_nan=False))
-        return
-    console.print(sweep_table(points))
+    else:
+        console.print(sweep_table(points))
+    if not no_plots:
+        base = load_or_exit(scenario, sets)
+        folder = out or Path("reports") / f"{slug(base.name)}-sweep"
+        report_plots(write_figures(sweep_figures(points, base), folder), folder, as_json)
 
 
 def sweep_table(points: list[SweepPoint]) -> Table:

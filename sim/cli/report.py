@@ -1,0 +1,76 @@
+"""``sim report``: a self-contained HTML report of one or more scenarios."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.common import (
+    Address,
+    ExecutorName,
+    Jobs,
+    MaxRuns,
+    Precision,
+    Quiet,
+    Runs,
+    Seed,
+    Sets,
+    StorePath,
+    bad_input,
+    console,
+    experiment_setup,
+    load_or_exit,
+)
+from sim.report import build_report
+from sim.scenario import ScenarioError
+from sim.store import DEFAULT_PATH
+
+
+def report(
+    scenarios: Annotated[
+        list[Path],
+        typer.Argument(help="One or more scenario files; the first is the baseline."),
+    ],
+    runs: Runs = 1000,
+    seed: Seed = 0,
+    sets: Sets = None,
+    precision: Precision = None,
+    max_runs: MaxRuns = 100_000,
+    jobs: Jobs = None,
+    executor: ExecutorName = "local",
+    address: Address = None,
+    store: StorePath = DEFAULT_PATH,
+    quiet: Quiet = False,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The report's folder (index.html and its files).")
+    ] = Path("reports/report"),
+) -> None:
+    """Write an HTML report: headline numbers, what differs, figures, a typical story, method.
+
+    The folder holds everything the page needs; it opens offline in any browser.
+    """
+    for path in scenarios:  # every problem of every file before any run starts
+        load_or_exit(path, sets)
+    command = shlex.join(["sim", *sys.argv[1:]])
+    with experiment_setup(jobs, executor, address, store, quiet) as setup:
+        try:
+            index = build_report(
+                scenarios,
+                out,
+                runs,
+                seed,
+                overrides=sets or (),
+                precision=precision,
+                max_runs=max_runs,
+                store=setup.store,
+                executor=setup.executor,
+                progress=setup.progress,
+                command=command,
+            )
+        except ScenarioError as err:
+            bad_input(str(err))
+    console.print(f"report: {index}", markup=False)

@@ -1,0 +1,143 @@
+"""The HTML report: a folder with everything the page refers to, and nothing from the network."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import BASE, CENTRAL, fake_tally
+from PIL import Image
+
+from sim.report import build_report, document_diff, typical_replication
+from sim.report.diff import grouped, readable
+
+
+@pytest.fixture
+def report(two_scenario_report: Path) -> Path:
+    return two_scenario_report
+
+
+def _references(html: str) -> list[str]:
+    return re.findall(r'(?:src|href)="([^"]+)"', html)
+
+
+def test_every_referenced_file_exists(report: Path) -> None:
+    html = report.read_text(encoding="utf-8")
+    refs = [r for r in _references(html) if not r.startswith("#")]
+    assert "style.css" in refs and "story.txt" in refs
+    for ref in refs:
+        assert (report.parent / ref).is_file(), f"{ref} is referenced but missing"
+
+
+def test_no_network_anywhere(report: Path) -> None:
+    for name in ("index.html", "style.css"):
+        text = (report.parent / name).read_text(encoding="utf-8")
+        assert not re.search(r"https?://|//[a-z]|@import|url\(", text), name
+
+
+def test_at_least_five_figures_with_svg_links(report: Path) -> None:
+    html = report.read_text(encoding="utf-8")
+    images = re.findall(r'<img src="([^"]+)\.png"', html)
+    assert {"rates", "differences", "survival", "waterfall", "frictions", "timeline"} <= set(images)
+    for stem in images:
+        assert f'href="{stem}.svg"' in html
+        with Image.open(report.parent / f"{stem}.png") as image:
+            assert "seed 5" in image.text["Description"]
+
+
+def test_contents(report: Path) -> None:
+    html = report.read_text(encoding="utf-8")
+    assert "<title>Does brussels-2015-centralised catch the fugitive more often" in html
+    for section in ("numbers", "scenarios", "figures", "losses", "story", "provenance", "method"):
+        assert f'<section id="{section}">' in html
+    assert "raids.night_rule.exempt" in html  # the diff names what differs
+    assert "drug_trafficking, terrorism]" in html
+    assert "agencies.{VSSE, ADIV, OCAM, MIT}.bilingual_share" in html  # grouped rows
+    assert "Wilson" in html and "paired t interval" in html and "Kaplan-Meier" in html
+    assert "sim report test" in html  # the command line
+    assert "led to capture" in html  # the loss table
+    story = (report.parent / "story.txt").read_text(encoding="utf-8")
+    assert story.splitlines()[0].split(":")[0] in html  # the story is on the page
+
+
+def test_headline_numbers_match_a_comparison(report: Path) -> None:
+    from sim import load_scenario
+    from sim.compare import compare
+
+    result = compare([load_scenario(BASE), load_scenario(CENTRAL)], runs=20, seed=5)
+    html = report.read_text(encoding="utf-8")
+    for summary in result.summaries:
+        assert f"{summary.capture_rate:.3f}" in html
+        assert summary.scenario_hash in html
+    assert f"{result.differences[0].capture_rate_diff:+.3f}" in html
+
+
+def test_single_scenario_report(tmp_path: Path) -> None:
+    index = build_report([BASE], tmp_path, runs=10, seed=1)
+    html = index.read_text(encoding="utf-8")
+    assert "How often does brussels-2015 catch the fugitive?" in html
+    assert "differences.png" not in html
+    assert len(re.findall(r"<img ", html)) == 6
+    assert "What differs" not in html
+
+
+def test_typical_replication_is_closest_to_the_median() -> None:
+    tally = fake_tally("t", [10.0, 50.0, 20.0, 30.0, None])
+    replication, why = typical_replication(tally)
+    assert replication == 3  # Kaplan-Meier: 4/5 at large after day 10, 3/5 after 20, 2/5 after 30
+    assert "30.0" in why
+
+
+def test_typical_replication_when_most_runs_fail() -> None:
+    tally = fake_tally("t", [None, 12.0, None, None])
+    replication, why = typical_replication(tally)
+    assert replication == 0
+    assert "still at large" in why
+
+
+def test_document_diff_lists_dotted_paths() -> None:
+    a = {
+        "name": "a",
+        "x-anchor": {"k": 1},
+        "raids": {"escape": 0.1, "sources": "s1"},
+        "channels": [{"loss": 0.1}, {"loss": 0.2}],
+        "only_a": [1, 2],
+    }
+    b = {
+        "name": "b",
+        "x-anchor": {"k": 2},
+        "raids": {"escape": 0.2, "sources": "s2"},
+        "channels": [{"loss": 0.1}, {"loss": 0.3}],
+        "only_b": {"p": True},
+    }
+    rows = {d.path: d.values for d in document_diff([a, b])}
+    assert rows == {
+        "name": ("a", "b"),
+        "raids.escape": ("0.1", "0.2"),
+        "channels.1.loss": ("0.2", "0.3"),
+        "only_a": ("[1, 2]", "not set (default)"),
+        "only_b": ("not set (default)", "{p: true}"),
+    }
+
+
+def test_document_diff_of_equal_documents_is_empty() -> None:
+    doc = {"name": "a", "agencies": {"X": {"staff": 2, "sources": "note"}}}
+    assert document_diff([doc, {**doc, "description": "other words"}]) == []
+
+
+def test_grouped_merges_the_same_change_made_to_many() -> None:
+    a = {"agencies": {"A": {"s": 1}, "B": {"s": 1}, "C": {"s": 2}}}
+    b = {"agencies": {"A": {"s": 3}, "B": {"s": 3}, "C": {"s": 3}}}
+    rows = grouped(document_diff([a, b]))
+    assert [(r.path, r.values) for r in rows] == [
+        ("agencies.{A, B}.s", ("1", "3")),
+        ("agencies.C.s", ("2", "3")),
+    ]
+
+
+def test_readable_values() -> None:
+    assert readable({"lognormal": {"median": "2h", "p90": "8h"}}) == (
+        "{lognormal: {median: 2h, p90: 8h}}"
+    )
+    assert readable(None) == "null" and readable(False) == "false"
