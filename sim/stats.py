@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -124,7 +125,10 @@ def survival_curve(
         return SurvivalCurve(np.array([0.0, horizon_days]), flat, flat, flat)
     censored = np.full(int((~captured).sum()), float(horizon_days))
     sf = stats.ecdf(stats.CensoredData(uncensored=days[captured], right=censored)).sf
-    band = sf.confidence_interval(0.95)
+    with warnings.catch_warnings():
+        # Greenwood's band is undefined where the estimate reaches 0; those points become 0.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        band = sf.confidence_interval(0.95)
     low = np.nan_to_num(band.low.probabilities, nan=0.0)
     high = np.nan_to_num(band.high.probabilities, nan=1.0)
     return SurvivalCurve(np.asarray(sf.quantiles), np.asarray(sf.probabilities), low, high)
