@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from sim.cli import attribute as attribute_command
 from sim.cli import bench as bench_command
 from sim.cli import compare as compare_command
 from sim.cli import export as export_command
@@ -30,6 +31,7 @@ app.command("sweep")(sweep_command.sweep)
 app.command("export")(export_command.export)
 app.command("trace")(trace_command.trace_command)
 app.command("report")(report_command.report)
+app.command("attribute")(attribute_command.attribute_command)
 app.command("bench")(bench_command.bench)
 
 

@@ -26,7 +26,7 @@ from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.store import ResultsStore, StoreError
 
 #: Where tables go; JSON goes to stdout directly so that it stays one parseable object.
-console = Console(highlight=False, soft_wrap=True)
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 ScenarioPath = Annotated[Path, typer.Argument(help="A scenario YAML file.", show_default=False)]

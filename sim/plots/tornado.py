@@ -31,8 +31,18 @@ class FrictionEffect:
     ci95: tuple[float, float]
 
 
+#: How the effect was measured: the x-axis label for each measure.
+MEASURES = {
+    "alone": "gain in capture probability when it alone is removed",
+    "shapley": "Shapley share of the gap to the frictionless setup",
+}
+
+
 def friction_tornado(
-    effects: Sequence[FrictionEffect], baseline_rate: float, provenance: Provenance
+    effects: Sequence[FrictionEffect],
+    baseline_rate: float,
+    provenance: Provenance,
+    measure: str = "alone",
 ) -> Figure:
     """Horizontal bars of each friction's cost, sorted by size, with paired 95 % intervals.
 
@@ -40,6 +50,8 @@ def friction_tornado(
         effects: one per friction.
         baseline_rate: the capture probability with every friction in place (shown in the title).
         provenance: where the numbers come from.
+        measure: ``"alone"`` (each friction removed by itself) or ``"shapley"`` (its Shapley
+            share of the gap; the shares add up to the gap).
     """
     if not effects:
         raise ValueError("friction_tornado needs at least one friction")
@@ -59,10 +71,7 @@ def friction_tornado(
     )
     ax.axvline(0, color=GREY, linewidth=1)
     ax.set_yticks(ys, wrap([e.friction for e in ordered], 32))
-    ax.set_xlabel(
-        "change in probability of capture when the friction is removed "
-        "(points of probability, paired 95 % CI)"
-    )
+    ax.set_xlabel(f"{MEASURES[measure]}\n(probability, with paired 95 % CI)")
     grid(ax, "x")
     title = f"What each friction costs (capture probability with all of them: {baseline_rate:.3f})"
     return finish(figure, title, provenance)
