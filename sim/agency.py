@@ -49,6 +49,10 @@ class Agency:
         self.hits: list[Database] = []
         self.feeds: list[Database] = []
         self.seen: set[int] = set()
+        # Tips waiting for office hours or an analyst, with their arrival times: waits still
+        # running when the replication ends are counted then (Model.run), so that a congested
+        # agency does not look idle because its longest waits never finished.
+        self.waiting: dict[Tip, float] = {}
         self._forget = spec.forget
         self._believe_true = spec.belief.true_tip
         self._believe_false = spec.belief.false_tip
@@ -105,20 +109,21 @@ class Agency:
         if model.tracing:
             model.ledger.log(now, "arrived", tip.id, root_id, self.name, tip.place)
         tip.stage = Fate.AWAITING_TRIAGE
+        self.waiting[tip] = now
         if self.hours is not None:
             wait = self.hours.wait(now)
             if wait > 0:  # closed: the dossier waits for the office to open
-                self.env.timeout(wait).callbacks.append(lambda _e: self._queue(tip, now))
+                self.env.timeout(wait).callbacks.append(lambda _e: self._queue(tip))
                 return
-        self._queue(tip, now)
+        self._queue(tip)
 
-    def _queue(self, tip: Tip, arrived: float) -> None:
+    def _queue(self, tip: Tip) -> None:
         request = self.analysts.request()
-        request.callbacks.append(lambda _e: self._triage(tip, request, arrived))
+        request.callbacks.append(lambda _e: self._triage(tip, request))
 
-    def _triage(self, tip: Tip, request: simpy.Event, arrived: float) -> None:
+    def _triage(self, tip: Tip, request: simpy.Event) -> None:
         counters = self.model.counters
-        counters.analyst_wait_hours += self.env.now - arrived
+        counters.analyst_wait_hours += self.env.now - self.waiting.pop(tip)
         counters.triages += 1
         duration = self._triage_time.sample(self.stream)
         self.env.timeout(duration).callbacks.append(lambda _e: self._triaged(tip, request))

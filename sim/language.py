@@ -31,6 +31,9 @@ class LanguageDesk:
         self.model = model
         self.translators = simpy.Resource(model.env, capacity=spec.translators)
         self.hours = model.working_hours(spec.hours)
+        # Messages waiting for (or with) a translator, with their arrival times: waits still
+        # running when the replication ends are counted then (Model.run).
+        self.waiting: dict[Tip, float] = {}
         self.stream = model.streams.stream("language.desk")
         self.misread_stream = model.streams.stream("language.misread")
 
@@ -50,6 +53,7 @@ class LanguageDesk:
         model = self.model
         env = model.env
         arrived = env.now
+        self.waiting[tip] = arrived
         tip.stage = Fate.AWAITING_TRANSLATION
         if self.hours is not None:
             wait = self.hours.wait(arrived)
@@ -59,6 +63,7 @@ class LanguageDesk:
         yield request
         yield env.timeout(self.spec.translation_time.sample(self.stream))
         self.translators.release(request)
+        del self.waiting[tip]
         counters = model.counters
         counters.tips_translated += 1
         counters.translation_wait_hours += env.now - arrived

@@ -131,9 +131,10 @@ class RaidOffice:
 
     def _escape(self, raid: Raid) -> None:
         fugitive = self.model.fugitive
-        if fugitive.house == raid.house and not fugitive.captured:
+        # Count only an escape that happens: with nowhere else to go (one safe house, or on his
+        # itinerary) he stays, and the search at the end of the ban finds him there.
+        if fugitive.house == raid.house and fugitive.flee("slipped out of the watched address"):
             self.model.counters.containment_escapes += 1
-            fugitive.flee("slipped out of the watched address")
 
     def _search(self, raid: Raid) -> None:
         model = self.model

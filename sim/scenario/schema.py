@@ -162,6 +162,7 @@ class Channel(Block):
     loss: Probability = 0.0
     filter: tuple[ChannelFilter, ...] = Field(default=("all",), min_length=1)
 
+
 class DatabaseAlerts(Block):
     """Who a database alerts when a tip written into it concerns a wanted identity."""
 
@@ -255,6 +256,7 @@ class Active(Block):
         if self.active_from and self.active_until and self.active_until <= self.active_from:
             raise ValueError("until must come after from (the source runs from `from` to `until`)")
         return self
+
 
 class Sightings(Active):
     """Informants who see the fugitive where he is and tell a police service."""
