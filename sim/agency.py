@@ -108,6 +108,14 @@ class Agency:
         now = self.env.now
         if model.tracing:
             model.ledger.log(now, "arrived", tip.id, root_id, self.name, tip.place)
+        if self.spec.escalation is not None and (tip.identified or self.identify(tip.name) == 0):
+            # The officer who reads a wanted name calls at once (Committee P's view after the
+            # Mechelen case, FACTS §5): no office hours, no queue, no forgetting.
+            model.counters.tips_escalated += 1
+            if model.tracing:
+                model.ledger.log(now, "escalated", tip.id, root_id, self.name, tip.place)
+            self._act(tip, True, urgent=True)
+            return
         tip.stage = Fate.AWAITING_TRIAGE
         self.waiting[tip] = now
         if self.hours is not None:
@@ -157,8 +165,8 @@ class Agency:
             return False
         return True
 
-    def _act(self, tip: Tip, identified: bool) -> None:
-        """After triage: search if it can, pass the tip on, feed the databases."""
+    def _act(self, tip: Tip, identified: bool, urgent: bool = False) -> None:
+        """After triage (or at once when escalated): search, pass the tip on, feed databases."""
         model = self.model
         now = self.env.now
         tip.identified = identified
@@ -171,9 +179,11 @@ class Agency:
         if searches:
             model.raids.plan(self, tip)
         passed_on = 0
+        escalation = self.spec.escalation
+        urgent_delay = escalation.delay.sample(self.stream) if urgent and escalation else None
         for channel in self.out:
             if channel.passes(tip):
-                channel.send(tip)
+                channel.send(tip, urgent_delay)
                 passed_on += 1
         for db in self.feeds:
             when = self.spec.feeding.when

@@ -36,12 +36,21 @@ class Channel:
             return False
         return not (self.needs_jurisdiction and tip.place not in self.receiver.jurisdiction)
 
-    def send(self, tip: Tip) -> None:
-        """Send a copy of ``tip``: lost, or delivered after the channel's delay."""
+    def send(self, tip: Tip, urgent_delay: float | None = None) -> None:
+        """Send a copy of ``tip``: lost, or delivered after the channel's delay.
+
+        Args:
+            tip: the tip to pass on.
+            urgent_delay: an escalated tip (a phone call, not a dossier): never lost, delivered
+                after this many hours instead of the channel's delay.
+        """
         model = self.model
         now = model.env.now
         copy = model.copy(tip, language=self.sender.language)
         stream = self.stream
+        if urgent_delay is not None:
+            model.env.timeout(urgent_delay).callbacks.append(lambda _e: self._arrive(copy))
+            return
         if stream.chance(self.spec.loss):
             model.counters.tips_lost_in_channel += 1
             model.ledger.log(

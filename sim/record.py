@@ -25,6 +25,7 @@ COUNTERS: tuple[str, ...] = (
     "tips_duplicate",
     "name_matches_missed",
     "tips_no_jurisdiction",
+    "tips_escalated",
     "db_writes",
     "db_writes_skipped",
     "db_alerts",

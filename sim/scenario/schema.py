@@ -132,6 +132,12 @@ class Feeding(Block):
     when: Literal["credible", "wanted"] = "credible"
 
 
+class Escalation(Block):
+    """The rule that a tip naming a wanted person goes up at once (no queue, no forgetting)."""
+
+    delay: Delay = "1h"
+
+
 class Agency(Block):
     """A service that receives, triages, identifies, forwards and possibly acts on tips."""
 
@@ -151,6 +157,7 @@ class Agency(Block):
     databases: dict[Name, Access] = Field(default_factory=dict)
     feeding: Feeding = Feeding()
     wanted: tuple[Name, ...] = ()
+    escalation: Escalation | None = None
 
 
 class Channel(Block):
