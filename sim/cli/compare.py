@@ -85,11 +85,12 @@ def compare(
 
 
 def comparison_table(result: Comparison) -> Table:
-    """One table: each scenario's capture rate, and its paired difference from the baseline."""
+    """One table: the baseline, then every other scenario ranked by its paired gain over it."""
     base = result.summaries[0]
     table = Table(
         title=f"{base.runs} paired runs, seed {base.seed} (difference from {base.scenario})"
     )
+    table.add_column("rank", justify="right")
     table.add_column("scenario")
     table.add_column("captured", justify="right")
     table.add_column("95% CI", justify="right")
@@ -98,9 +99,11 @@ def comparison_table(result: Comparison) -> Table:
     table.add_column("paired 95% CI", justify="right")
     table.add_column("unpaired 95% CI", justify="right")
     diffs = {d.b: d for d in result.differences}
-    for summary in result.summaries:
+    ranked = sorted(result.summaries[1:], key=lambda s: -diffs[s.scenario].capture_rate_diff)
+    for rank, summary in enumerate([base, *ranked]):
         low, high = summary.ci95
         row = [
+            str(rank) if rank else "",
             summary.scenario,
             f"{summary.capture_rate:.3f}",
             f"{low:.3f}-{high:.3f}",
