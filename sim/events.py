@@ -54,7 +54,7 @@ def _tip(model: Model, spec: DatedTip) -> None:
     if spec.current:
         place, house = fugitive.place, fugitive.house
     elif spec.house is not None:
-        place, house = fugitive.spec.safe_houses[spec.house].place, spec.house
+        place, house = fugitive.address_place(spec.house), spec.house
     else:  # a commune only: if he is there, the caller points at his address
         place = spec.place
         house = fugitive.house if place == fugitive.place else None

@@ -5,9 +5,14 @@ times, transition weights, alert moves), or a dated itinerary replaying history;
 hand over to the movement model after its last leg. Moves are scheduled callbacks tagged with a
 generation number, so an alert move simply supersedes the dwell move it pre-empts.
 
-Randomness: ``fugitive.dwell`` (how long he stays), ``fugitive.route`` (where he goes next) and
-``fugitive.alert`` (whether and when a search near him makes him move) are separate streams, so
-the k-th move of replication r happens at the same time in every setup unless an alert intervenes.
+Between moves he may go out for a few hours to a *haunt* (a relative's, a friend's), mostly in
+the evening, when he is far more visible: a tip about where he was seen then is worth something
+only if the search comes before he is back home, which is where delays and the night rule bite.
+
+Randomness: ``fugitive.dwell`` (how long he stays), ``fugitive.route`` (where he goes next),
+``fugitive.alert`` (whether and when a search near him makes him move) and ``fugitive.outings``
+are separate streams, so the k-th move of replication r happens at the same time in every setup
+unless an alert intervenes.
 """
 
 from __future__ import annotations
@@ -57,10 +62,13 @@ class Fugitive:
         self.dwell_stream = streams.stream("fugitive.dwell")
         self.route_stream = streams.stream("fugitive.route")
         self.alert_stream = streams.stream("fugitive.alert")
+        self.outing_stream = streams.stream("fugitive.outings")
         self.names = (spec.name, *spec.aliases)
         self.houses = tuple(spec.safe_houses)
         self.place = ""
         self.house: str | None = None
+        self.home: str | None = None  # the safe house he sleeps at (he may be out at a haunt)
+        self.visibility = 1.0  # multiplies sighting and stop rates (higher while out)
         self.left_at: dict[str, float] = {}
         self.path: list[tuple[float, str, str | None, str]] = []
         self.captured = False
@@ -69,6 +77,7 @@ class Fugitive:
         self.contained_until = -1.0
         self._listeners: list[Callable[[], None]] = []
         self._gen = 0
+        self._outing_gen = 0
         self._pending_at = float("inf")
 
     # --- set-up -----------------------------------------------------------------------------
@@ -83,7 +92,7 @@ class Fugitive:
             self._start_itinerary()
         else:
             first = self.spec.start_house or self._first_house()
-            self._arrive(self.spec.safe_houses[first].place, first, "start")
+            self._settle(first, "start")
             self._schedule(self.spec.dwell.sample(self.dwell_stream), "dwell over")
 
     def _first_house(self) -> str:
@@ -115,6 +124,8 @@ class Fugitive:
         """The itinerary is over: from now on he moves between safe houses by himself."""
         self.on_itinerary = False
         if not self.captured:
+            self.home = self.house if self.house in self.spec.safe_houses else None
+            self._plan_outing()
             self._schedule(self.spec.dwell.sample(self.dwell_stream), "dwell over")
 
     # --- moving -------------------------------------------------------------------------------
@@ -139,12 +150,74 @@ class Fugitive:
         if watched and now < self.contained_until:  # he cannot slip out of a watched address
             self._schedule(self.contained_until - now + _AFTER_CONTAINMENT, why)
             return
-        options = [h for h in self.houses if h != self.house]
+        options = [h for h in self.houses if h != self.home]
         if options:
             weights = [self.spec.safe_houses[h].weight for h in options]
-            house = options[self._pick(weights)]
-            self._arrive(self.spec.safe_houses[house].place, house, why)
+            self._settle(options[self._pick(weights)], why)
         self._schedule(self.spec.dwell.sample(self.dwell_stream), "dwell over")
+
+    def _settle(self, house: str, why: str) -> None:
+        """Move into a safe house (from home or from an outing) and plan his next outing."""
+        self._outing_gen += 1  # an outing planned from the old house no longer happens
+        self.visibility = 1.0
+        self.home = house
+        self._arrive(self.spec.safe_houses[house].place, house, why)
+        self._plan_outing()
+
+    # --- outings ------------------------------------------------------------------------------
+
+    def _plan_outing(self) -> None:
+        outings = self.spec.outings
+        if outings is None or outings.rate <= 0 or self.home is None:
+            return
+        stream = self.outing_stream
+        at = self.env.now + stream.exp1() / outings.rate
+        if outings.starts is not None:  # he goes out only in the evening hours, say
+            at = self._within(at, outings.starts.starts_from, outings.starts.starts_until, stream)
+        gen = self._outing_gen
+        self.env.timeout(at - self.env.now).callbacks.append(lambda _e: self._go_out(gen))
+
+    def _within(self, at: float, opens: float, closes: float, stream: object) -> float:
+        length = (closes - opens) % 24 or 24.0
+        since = (self.calendar.hour_of_day(at) - opens) % 24
+        if since < length:
+            return at
+        return at + (24 - since) + stream.uniform() * length  # type: ignore[attr-defined]
+
+    def _go_out(self, gen: int) -> None:
+        if gen != self._outing_gen or self.captured or self.on_itinerary:
+            return
+        outings = self.spec.outings
+        assert outings is not None
+        watched = self.home is not None and self.home == self.contained_house
+        if self.house != self.home or (watched and self.env.now < self.contained_until):
+            self._plan_outing()
+            return
+        names = list(outings.haunts)
+        haunt = names[self._pick_outing([outings.haunts[n].weight for n in names])]
+        self.visibility = outings.visibility
+        self._arrive(outings.haunts[haunt].place, haunt, "went out")
+        self._outing_gen += 1
+        back = self._outing_gen
+        duration = outings.duration.sample(self.outing_stream)
+        self.env.timeout(duration).callbacks.append(lambda _e: self._come_back(back))
+
+    def _pick_outing(self, weights: list[float]) -> int:
+        total = sum(weights) or 1.0
+        return self.outing_stream.pick([c / total for c in accumulate(weights)])
+
+    def _come_back(self, gen: int) -> None:
+        if gen != self._outing_gen or self.captured or self.home is None:
+            return
+        now = self.env.now
+        if self.house == self.contained_house and now < self.contained_until:
+            # The address is watched overnight: he cannot slip back home unseen.
+            wait = self.contained_until - now + _AFTER_CONTAINMENT
+            self.env.timeout(wait).callbacks.append(lambda _e: self._come_back(gen))
+            return
+        self.visibility = 1.0
+        self._arrive(self.spec.safe_houses[self.home].place, self.home, "back home")
+        self._plan_outing()
 
     def _arrive(self, place: str, house: str | None, why: str) -> None:
         now = self.env.now
@@ -197,6 +270,14 @@ class Fugitive:
         """Watch ``house`` until model hour ``until``: he cannot leave it unseen meanwhile."""
         self.contained_house = house
         self.contained_until = until
+
+    def address_place(self, address: str) -> str:
+        """The commune of a safe house or a haunt."""
+        if address in self.spec.safe_houses:
+            return self.spec.safe_houses[address].place
+        outings = self.spec.outings
+        assert outings is not None and address in outings.haunts, address
+        return outings.haunts[address].place
 
     def name_presented(self, stream_uniform: float) -> str:
         """The name on the papers he shows at a stop (an alias when he carries a false ID)."""

@@ -111,8 +111,9 @@ class SightingSource(Source):
     def rate_now(self) -> float:
         """The rate while he is in a covered place within the window."""
         model = self.model
-        if model.env.now in self.window and model.fugitive.place in self.places:
-            return self.spec.rate
+        fugitive = model.fugitive
+        if model.env.now in self.window and fugitive.place in self.places:
+            return self.spec.rate * fugitive.visibility  # out at a haunt, he is easier to see
         return 0.0
 
     def fire(self) -> None:
@@ -159,8 +160,9 @@ class StopSource(Source):
     def rate_now(self) -> float:
         """The rate while he is in a covered place within the window."""
         model = self.model
-        if model.env.now in self.window and model.fugitive.place in self.places:
-            return self.spec.rate
+        fugitive = model.fugitive
+        if model.env.now in self.window and fugitive.place in self.places:
+            return self.spec.rate * fugitive.visibility  # out at a haunt, he is easier to see
         return 0.0
 
     def fire(self) -> None:

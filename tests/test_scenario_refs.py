@@ -255,7 +255,7 @@ DANGLING = [
     (
         [(("events", 1), {"at": "2015-11-20", "tip": {"to": "Federal", "house": "flatt"}})],
         ("events", 1, "tip", "house"),
-        r"^unknown safe house 'flatt' \(did you mean 'flat'\?\)",
+        r"^unknown safe house or haunt 'flatt' \(did you mean 'flat'\?\)",
     ),
     (
         [(("events", 1), {"at": "2015-11-20", "stop": {"agency": "Police", "place": "Evere"}})],

@@ -64,6 +64,7 @@ class _Known:
     agencies: dict[str, dict[str, Any]] = field(default_factory=dict)
     databases: set[str] = field(default_factory=set)
     houses: set[str] = field(default_factory=set)
+    haunts: set[str] = field(default_factory=set)
     local_zones: set[str] = field(default_factory=set)
 
     @property
@@ -81,7 +82,9 @@ def _collect(doc: dict[str, Any]) -> _Known:
             known.zone_of.setdefault(commune, zone)
     known.agencies = {name: _map(body) for name, body in _map(doc.get("agencies")).items()}
     known.databases = set(_map(doc.get("databases")))
-    known.houses = set(_map(_map(doc.get("fugitive")).get("safe_houses")))
+    fugitive = _map(doc.get("fugitive"))
+    known.houses = set(_map(fugitive.get("safe_houses")))
+    known.haunts = set(_map(_map(fugitive.get("outings")).get("haunts")))
     known.local_zones = {
         zone
         for body in known.agencies.values()
@@ -258,6 +261,17 @@ def _check_fugitive(doc: dict[str, Any], known: _Known) -> Iterator[Finding]:
         message = _unknown("safe house", "safe houses", start, known.houses)
         yield ("fugitive", "start_house"), message
     yield from _check_itinerary(fugitive.get("itinerary"), known)
+    yield from _check_haunts(_map(_map(fugitive.get("outings")).get("haunts")), known)
+
+
+def _check_haunts(haunts: dict[str, Any], known: _Known) -> Iterator[Finding]:
+    for haunt, body in haunts.items():
+        at: KeyPath = ("fugitive", "outings", "haunts", haunt)
+        place = _text(_map(body).get("place"))
+        if place is not None and place not in known.zone_of:
+            yield (*at, "place"), _unknown("place", "places (communes)", place, known.places)
+        if haunt in known.houses:
+            yield at, f"{haunt!r} is already a safe house; give the haunt another name"
 
 
 def _check_itinerary(itinerary: object, known: _Known) -> Iterator[Finding]:
@@ -279,13 +293,21 @@ def _check_itinerary(itinerary: object, known: _Known) -> Iterator[Finding]:
         previous = when
 
 
-def _check_location(at: KeyPath, body: dict[str, Any], known: _Known) -> Iterator[Finding]:
-    """Check the ``place`` and ``house`` a stop or a dated tip names."""
+def _check_location(
+    at: KeyPath, body: dict[str, Any], known: _Known, haunts: bool = False
+) -> Iterator[Finding]:
+    """Check the ``place`` and ``house`` a stop or a dated tip names (a tip may name a haunt)."""
     place, house = _text(body.get("place")), _text(body.get("house"))
     if place is not None and place not in known.zone_of:
         yield (*at, "place"), _unknown("place", "places (communes)", place, known.places)
-    if house is not None and house not in known.houses:
-        yield (*at, "house"), _unknown("safe house", "safe houses", house, known.houses)
+    addresses = known.houses | known.haunts if haunts else known.houses
+    if house is not None and house not in addresses:
+        what = (
+            ("safe house or haunt", "safe houses and haunts")
+            if haunts
+            else ("safe house", "safe houses")
+        )
+        yield (*at, "house"), _unknown(*what, house, addresses)
 
 
 def _check_areas(at: KeyPath, places: object, known: _Known) -> Iterator[Finding]:
@@ -351,7 +373,7 @@ def _check_events(doc: dict[str, Any], known: _Known) -> Iterator[Finding]:
         ):
             if agency is not None and agency not in known.agencies:
                 yield at, _unknown("agency", "agencies", agency, known.agencies)
-        yield from _check_location(("events", i, "tip"), tip, known)
+        yield from _check_location(("events", i, "tip"), tip, known, haunts=True)
         yield from _check_location(("events", i, "stop"), {"place": stop.get("place")}, known)
 
 

@@ -230,6 +230,30 @@ class Alert(Block):
     delay: Delay = 0.0
 
 
+class DailyWindow(Block):
+    """Hours of the day between which something may start (past midnight when until < from)."""
+
+    starts_from: TimeOfDay = Field(alias="from")
+    starts_until: TimeOfDay = Field(alias="until")
+
+
+class Haunt(Block):
+    """An address he visits without sleeping there (a relative's, a friend's, a café)."""
+
+    place: Name
+    weight: Weight = 1.0
+
+
+class Outings(Block):
+    """Short visits out of the safe house, when he is most exposed to being seen."""
+
+    rate: PerHour
+    starts: DailyWindow | None = None
+    duration: Delay = "3h"
+    visibility: float = Field(default=1.0, ge=0.0, le=1000.0)
+    haunts: dict[Name, Haunt] = Field(min_length=1)
+
+
 class Fugitive(Block):
     """The person sought: names, safe houses and how he moves, or a dated itinerary."""
 
@@ -240,6 +264,7 @@ class Fugitive(Block):
     start_house: Name | None = None
     dwell: Delay = Field(default_factory=lambda: parse_dist({"exponential": {"mean": "14d"}}))
     alert: Alert = Alert()
+    outings: Outings | None = None
     itinerary: tuple[Stop, ...] = ()
 
     @model_validator(mode="after")
