@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import simpy
 
+from sim.desk import Desk
 from sim.scenario.schema import Agency as AgencySpec
 from sim.tip import Fate, Tip
 
@@ -37,7 +38,7 @@ class Agency:
         self.env = model.env
         self.languages = frozenset(spec.languages)
         self.language = spec.languages[0]
-        self.analysts = simpy.Resource(model.env, capacity=spec.staff)
+        self.analysts = Desk(spec.staff)
         self.hours = model.working_hours(spec.hours)
         self.jurisdiction: frozenset[str] = model.jurisdiction_of(spec)
         self.raid_teams = simpy.Resource(model.env, spec.raid_teams) if spec.raid_teams else None
@@ -121,24 +122,28 @@ class Agency:
         if self.hours is not None:
             wait = self.hours.wait(now)
             if wait > 0:  # closed: the dossier waits for the office to open
-                self.env.timeout(wait).callbacks.append(lambda _e: self._queue(tip))
+                self.env.timeout(wait, value=tip).callbacks.append(self._opened)
                 return
         self._queue(tip)
 
-    def _queue(self, tip: Tip) -> None:
-        request = self.analysts.request()
-        request.callbacks.append(lambda _e: self._triage(tip, request))
+    def _opened(self, event: simpy.Event) -> None:
+        self._queue(event.value)
 
-    def _triage(self, tip: Tip, request: simpy.Event) -> None:
+    def _queue(self, tip: Tip) -> None:
+        self.analysts.request(tip, self._triage)
+
+    def _triage(self, tip: Tip) -> None:
         counters = self.model.counters
         counters.analyst_wait_hours += self.env.now - self.waiting.pop(tip)
         counters.triages += 1
-        duration = self._triage_time.sample(self.stream)
-        self.env.timeout(duration).callbacks.append(lambda _e: self._triaged(tip, request))
+        done = self.env.timeout(self._triage_time.sample(self.stream), value=tip)
+        done.callbacks.append(self._triaged)
 
-    def _triaged(self, tip: Tip, request: simpy.Event) -> None:
-        self.analysts.release(request)
-        if not self._keeps(tip):
+    def _triaged(self, done: simpy.Event) -> None:
+        tip = done.value
+        keeps = self._keeps(tip)  # the analyst gives the verdict, then takes the next dossier
+        self.analysts.release()
+        if not keeps:
             return
         if tip.identified:
             self._act(tip, True)
@@ -206,8 +211,9 @@ class Agency:
             wait = self.hours.wait(env.now)
             if wait > 0:
                 yield env.timeout(wait)
-        request = self.analysts.request()
-        yield request
+        granted = env.event()
+        self.analysts.request(granted, simpy.Event.succeed)
+        yield granted
         if duration > 0:
             yield env.timeout(duration)
-        self.analysts.release(request)
+        self.analysts.release()

@@ -23,7 +23,7 @@ class HazardClock:
     Call :meth:`update` whenever the rate may have changed.
     """
 
-    __slots__ = ("_fire", "_gen", "_need", "_rate", "_rate_now", "_since", "env", "stream")
+    __slots__ = ("_fire", "_need", "_pending", "_rate", "_rate_now", "_since", "env", "stream")
 
     def __init__(
         self,
@@ -39,7 +39,7 @@ class HazardClock:
         self._need = stream.exp1()
         self._rate = 0.0
         self._since = env.now
-        self._gen = 0
+        self._pending: simpy.Event | None = None
 
     def update(self) -> None:
         """Account for the hazard accrued so far and reschedule at the current rate."""
@@ -47,13 +47,15 @@ class HazardClock:
         self._need = max(self._need - self._rate * (now - self._since), 0.0)
         self._since = now
         self._rate = rate = self._rate_now()
-        self._gen += 1
         if rate > 0:
-            gen = self._gen
-            self.env.timeout(self._need / rate).callbacks.append(lambda _e: self._ring(gen))
+            pending = self.env.timeout(self._need / rate)
+            pending.callbacks.append(self._ring)
+            self._pending = pending
+        else:
+            self._pending = None
 
-    def _ring(self, gen: int) -> None:
-        if gen != self._gen:
+    def _ring(self, event: simpy.Event) -> None:
+        if event is not self._pending:
             return  # the rate changed since this firing was scheduled
         self._need = self.stream.exp1()
         self._since = self.env.now

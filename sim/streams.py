@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+from bisect import bisect_right
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -39,36 +41,25 @@ class Stream:
 
     The generator is built on first use, so registering streams that a replication never needs
     costs almost nothing. Block size does not change the sequence: PCG64 hands out consecutive
-    doubles however many are asked for at once.
+    doubles however many are asked for at once. :meth:`uniform` is the ``__next__`` of a Python
+    generator over those blocks: the cheapest call Python offers on the per-tip path.
     """
 
-    __slots__ = ("_block", "_buffer", "_generator", "_index", "name", "replication", "seed")
+    __slots__ = ("name", "replication", "seed", "uniform")
 
     def __init__(self, seed: int, replication: int, name: str) -> None:
         self.seed = seed
         self.replication = replication
         self.name = name
-        self._generator: np.random.Generator | None = None
-        self._buffer: list[float] = []
-        self._index = 0
-        self._block = _BLOCK
+        self.uniform = self._numbers().__next__
 
-    def _refill(self) -> None:
-        if self._generator is None:
-            bits = np.random.PCG64(seed_sequence(self.seed, self.replication, self.name))
-            self._generator = np.random.Generator(bits)
-        self._buffer = self._generator.random(self._block).tolist()
-        self._index = 0
-        self._block = min(self._block * 2, _MAX_BLOCK)
-
-    def uniform(self) -> float:
-        """Return the next uniform number in [0, 1)."""
-        index = self._index
-        if index == len(self._buffer):
-            self._refill()
-            index = 0
-        self._index = index + 1
-        return self._buffer[index]
+    def _numbers(self) -> Iterator[float]:
+        bits = np.random.PCG64(seed_sequence(self.seed, self.replication, self.name))
+        draw = np.random.Generator(bits).random
+        block = _BLOCK
+        while True:
+            yield from draw(block).tolist()
+            block = min(block * 2, _MAX_BLOCK)
 
     def chance(self, probability: float) -> bool:
         """Return True with the given probability (always consumes one number)."""
@@ -76,16 +67,12 @@ class Stream:
 
     def exp1(self) -> float:
         """Return a unit-mean exponential variate (an integrated-hazard threshold)."""
-        u = self.uniform()
-        return -math.log1p(-u)
+        return -math.log1p(-self.uniform())
 
     def pick(self, cumulative: tuple[float, ...] | list[float]) -> int:
         """Return an index drawn by inverting normalised cumulative weights."""
-        u = self.uniform()
-        for index, edge in enumerate(cumulative):
-            if u < edge:
-                return index
-        return len(cumulative) - 1
+        index = bisect_right(cumulative, self.uniform())
+        return index if index < len(cumulative) else len(cumulative) - 1
 
 
 class Streams:
