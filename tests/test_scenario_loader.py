@@ -742,7 +742,8 @@ def test_an_override_with_an_unknown_final_key_is_judged_by_the_schema():
     assert [str(p) for p in problems] == [
         "--set: agencies.Federal.staf: unknown key 'staf' (did you mean 'staff'?); allowed keys: "
         + "sources, kind, zone, jurisdiction, languages, bilingual_share, staff, triage_time, "
-        "hours, forget, belief, raid_teams, raid_prep, raid_duration, databases, feeding, wanted, escalation"
+        "hours, forget, belief, raid_teams, raid_prep, raid_duration, databases, feeding, wanted, "
+        "escalation"
     ]
 
 
