@@ -42,7 +42,11 @@ class Agency:
         self.hours = model.working_hours(spec.hours)
         self.jurisdiction: frozenset[str] = model.jurisdiction_of(spec)
         self.raid_teams = simpy.Resource(model.env, spec.raid_teams) if spec.raid_teams else None
-        self.stream = model.streams.stream(f"agency:{name}")
+        # One stream per purpose, so that the k-th triage of this agency lasts as long in every
+        # setup compared, whatever else changed in between (common random numbers).
+        self.stream = model.streams.stream(f"agency:{name}")  # triage times
+        self.verdicts = model.streams.stream(f"agency:{name}.verdicts")  # forget, belief
+        self.calls = model.streams.stream(f"agency:{name}.calls")  # escalation delays
         self.feed_stream = model.streams.stream(f"agency:{name}.feed")
         self.wanted: set[str] = set(spec.wanted)
         self.out: list[Channel] = []
@@ -77,6 +81,12 @@ class Agency:
 
     # --- identification -----------------------------------------------------------------------
 
+    def recognises(self, name: str | None) -> bool:
+        """True when ``name`` matches a wanted record this agency sees directly (no hit/no-hit)."""
+        if name is None:
+            return False
+        return name in self.wanted or any(db.matches(name) for db in self.reads)
+
     def identify(self, name: str | None) -> float | None:
         """Hours until ``name`` is recognised as wanted here (0: at once), or None if it is not."""
         if name is None:
@@ -109,7 +119,7 @@ class Agency:
         now = self.env.now
         if model.tracing:
             model.ledger.log(now, "arrived", tip.id, root_id, self.name, tip.place)
-        if self.spec.escalation is not None and (tip.identified or self.identify(tip.name) == 0):
+        if self.spec.escalation is not None and (tip.identified or self.recognises(tip.name)):
             # The officer who reads a wanted name calls at once (Committee P's view after the
             # Mechelen case, FACTS §5): no office hours, no queue, no forgetting.
             model.counters.tips_escalated += 1
@@ -157,7 +167,7 @@ class Agency:
     def _keeps(self, tip: Tip) -> bool:
         """Triage's verdict: False when the dossier is forgotten or judged not credible."""
         model = self.model
-        stream = self.stream
+        stream = self.verdicts
         if stream.chance(self._forget):
             model.counters.tips_forgotten += 1
             model.ledger.log(self.env.now, "forgotten", tip.id, tip.root.id, self.name, tip.place)
@@ -185,21 +195,22 @@ class Agency:
             model.raids.plan(self, tip)
         passed_on = 0
         escalation = self.spec.escalation
-        urgent_delay = escalation.delay.sample(self.stream) if urgent and escalation else None
+        urgent_delay = escalation.delay.sample(self.calls) if urgent and escalation else None
         for channel in self.out:
             if channel.passes(tip):
                 channel.send(tip, urgent_delay)
                 passed_on += 1
-        for db in self.feeds:
-            when = self.spec.feeding.when
-            if when != "wanted" or identified:
-                db.write(tip, self)
+        if self.spec.feeding.when != "wanted" or identified:
+            for db in self.feeds:
+                # An entry in a database that raises alerts carries the tip on like a message.
+                passed_on += db.write(tip, self) and bool(db.alert_targets)
         if searches:
             fate = Fate.RAID_PENDING
+        elif passed_on:
+            fate = Fate.DUPLICATE  # its copies carry it on: how they end is how it ends
         elif identified:
             fate = Fate.NO_JURISDICTION
-            if not passed_on and not self.feeds:
-                model.counters.tips_no_jurisdiction += 1
+            model.counters.tips_no_jurisdiction += 1
         else:
             fate = model.unmatched_fate(tip)
         model.end(tip, fate)

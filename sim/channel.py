@@ -49,6 +49,16 @@ class Channel:
         copy = model.copy(tip, language=self.sender.language)
         stream = self.stream
         if urgent_delay is not None:
+            if model.tracing:
+                model.ledger.log(
+                    now,
+                    "sent",
+                    copy.id,
+                    copy.root.id,
+                    self.sender.name,
+                    copy.place,
+                    f"{self.receiver.name} (urgent call)",
+                )
             model.env.timeout(urgent_delay).callbacks.append(lambda _e: self._arrive(copy))
             return
         if stream.chance(self.spec.loss):

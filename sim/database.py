@@ -48,8 +48,12 @@ class Database:
         self.model.counters.db_hit_queries += 1
         return self.spec.hit_delay.sample(self.stream)
 
-    def write(self, tip: Tip, writer: Agency) -> None:
-        """``writer`` enters ``tip``: after its write delay, unless the write is skipped."""
+    def write(self, tip: Tip, writer: Agency) -> bool:
+        """``writer`` enters ``tip``: after its write delay, unless the write is skipped.
+
+        Returns:
+            False when the entry is never made.
+        """
         model = self.model
         feeding = writer.spec.feeding
         if writer.feed_stream.chance(feeding.skip):
@@ -57,10 +61,11 @@ class Database:
             model.ledger.log(
                 model.env.now, "db_skipped", tip.id, tip.root.id, writer.name, tip.place, self.name
             )
-            return
+            return False
         delay = feeding.delay.sample(writer.feed_stream)
         entry = model.copy(tip, language="")
         model.env.timeout(delay).callbacks.append(lambda _e: self._entered(entry, writer))
+        return True
 
     def _entered(self, entry: Tip, writer: Agency) -> None:
         model = self.model
@@ -91,7 +96,8 @@ class Database:
                 model.env.now, "db_alert", alert.id, alert.root.id, self.name, alert.place, target
             )
             model.env.timeout(delay).callbacks.append(lambda _e, a=alert, g=agency: g.receive(a))
-        model.end(entry, Fate.NO_JURISDICTION)
+        # The alerts carry the tip on; with nobody to alert but the writer, it stops here.
+        model.end(entry, Fate.DUPLICATE if targets else Fate.NO_JURISDICTION)
 
     def _resolve(self, target: str, tip: Tip) -> str | None:
         if target == LOCAL:

@@ -54,7 +54,11 @@ class RaidOffice:
         self.spec = spec
         self.night_rule = night_rule
         self.model = model
-        self.stream = model.streams.stream("raids")
+        # One stream per purpose (common random numbers: the k-th warrant takes as long in every
+        # setup compared, however many preparations or escapes were drawn before it).
+        self.warrants = model.streams.stream("raids.warrant")
+        self.preparations = model.streams.stream("raids.preparation")
+        self.stream = model.streams.stream("raids.escape")
         self.containment_stream = model.streams.stream("raids.containment")
         self.judge = None
         self.pending: dict[tuple[str, str | None], Raid] = {}
@@ -82,7 +86,7 @@ class RaidOffice:
     ) -> Generator[simpy.Event, object, None]:
         env = self.model.env
         warrant = self.spec.warrant
-        duration = warrant.delay.sample(self.stream)
+        duration = warrant.delay.sample(self.warrants)
         if self.judge is not None:
             yield from self.judge.serve(duration)
         elif duration > 0:
@@ -90,7 +94,7 @@ class RaidOffice:
         teams = raid.agency.raid_teams
         team = teams.request()
         yield team
-        prep = raid.agency.spec.raid_prep.sample(self.stream)
+        prep = raid.agency.spec.raid_prep.sample(self.preparations)
         if prep > 0:
             yield env.timeout(prep)
         wait = self.night_rule.deferral(env.now) if self.night_rule else 0.0

@@ -122,10 +122,13 @@ def test_night_rule_never_makes_a_capture_earlier_in_brussels_2015():
     # The whole Brussels scenario with his reactions to searches switched off (no alert moves, no
     # escapes, no containment: his path cannot depend on the searches) and fixed warrant and
     # preparation times (the ``raids`` stream serves several purposes in event order, so random
-    # durations would not stay paired across the two variants).
+    # durations would not stay paired across the two variants). His evening outings are off too:
+    # with them, a search of his home deferred to 05:00 can find him back from a night out that
+    # an immediate search would have missed, so the rule can make a *capture* earlier even
+    # though it never makes a *search* earlier.
     raw = bundled_doc(BRUSSELS)
     calm = (
-        {"fugitive": {"alert": {"probability": 0}}},
+        {"fugitive": {"alert": {"probability": 0}, "outings": None}},
         {"raids": {"escape_on_raid": 0, "warrant": {"delay": "2h"}}},
         {"raids": {"night_rule": {"containment": None}}},
         {"agencies": {name: {"raid_prep": "3h"} for name in raw["agencies"]}},
