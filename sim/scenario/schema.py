@@ -35,8 +35,11 @@ TimeOfDay = Annotated[float, BeforeValidator(parse_time_of_day)]
 DateTime = Annotated[datetime, BeforeValidator(parse_datetime)]
 """A local date-time ``"2015-11-13 22:00"``."""
 
-Delay = Annotated[Any, BeforeValidator(parse_dist)]
-"""A distribution of durations (see :mod:`sim.distributions`)."""
+Delay = Annotated[Any, BeforeValidator(parse_dist), Field(validate_default=True)]
+"""A distribution of durations (see :mod:`sim.distributions`).
+
+Defaults are validated too, so an omitted delay (``0.0``) becomes ``Fixed(0.0)`` like a written one.
+"""
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Weight = Annotated[float, Field(ge=0.0)]
