@@ -122,6 +122,12 @@ def arms_table(results: ReplayResults) -> str:
     return table(header, rows)
 
 
+def taken_in(s: ArmSummary) -> str:
+    """Where the captures happened, as shares of the captures."""
+    total = sum(s.taken_in.values()) or 1
+    return ", ".join(f"{where} {count / total:.0%}" for where, count in s.taken_in.items())
+
+
 def night_table(results: Sequence[ReplayResults]) -> str:
     """What became of the search the 15 Nov 21:10 tip led to, per replay and arm."""
     rows = []
@@ -168,6 +174,7 @@ def paired_table(results: Sequence[ReplayResults]) -> str:
         "caught earlier",
         "caught later (or never)",
         "15-16 Nov search finds him only in this arm",
+        "mean hours earlier (runs caught in both)",
     ]
     return table(header, rows)
 

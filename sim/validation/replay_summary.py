@@ -76,6 +76,7 @@ class ArmSummary:
         night_search: how the search the 15 Nov tip led to went (status: count).
         night_found: that search found him.
         deferred_per_run: mean searches deferred by the night rule per replication.
+        taken_in: where the captures happened (safe house or place: count).
     """
 
     label: str
@@ -91,6 +92,7 @@ class ArmSummary:
     night_search: dict[str, int]
     night_found: Share
     deferred_per_run: float
+    taken_in: dict[str, int]
 
 
 def summarise(label: str, runs: list[ReplayRun], horizon_days: float = 126.0) -> ArmSummary:
@@ -116,6 +118,7 @@ def summarise(label: str, runs: list[ReplayRun], horizon_days: float = 126.0) ->
         night_search=dict(Counter(r.night_search for r in runs)),
         night_found=share([r.night_search_found for r in runs]),
         deferred_per_run=float(np.mean([r.raids_deferred_night for r in runs])),
+        taken_in=dict(Counter(r.capture_house for r in runs if r.captured).most_common()),
     )
 
 
@@ -130,6 +133,8 @@ class Paired:
         earlier: replications where it caught him earlier than the baseline (or at all).
         later: replications where it caught him later than the baseline (or not at all).
         found_tonight_only: replications whose 15-16 Nov search found him in this arm only.
+        shift_hours: mean hours by which this arm's capture comes earlier (negative: later)
+            over the replications captured in both arms.
     """
 
     label: str
@@ -138,6 +143,7 @@ class Paired:
     earlier: int
     later: int
     found_tonight_only: int
+    shift_hours: float
 
 
 def paired(label: str, base: list[ReplayRun], other: list[ReplayRun]) -> Paired:
@@ -159,4 +165,14 @@ def paired(label: str, base: list[ReplayRun], other: list[ReplayRun]) -> Paired:
             o.night_search_found and not r.night_search_found
             for r, o in zip(base, other, strict=True)
         ),
+        shift_hours=_mean_shift(base, other),
     )
+
+
+def _mean_shift(base: list[ReplayRun], other: list[ReplayRun]) -> float:
+    both = [
+        (r.capture_day - o.capture_day) * 24
+        for r, o in zip(base, other, strict=True)
+        if r.captured and o.captured
+    ]
+    return float(np.mean(both)) if both else math.nan

@@ -25,7 +25,13 @@ from sim.validation.replay_report import (
     paired_table,
 )
 from sim.validation.replay_summary import REAL_DAY
-from sim.validation.tables import cases_table, coverage_table, results_table, summary_line
+from sim.validation.tables import (
+    cases_table,
+    coverage_table,
+    num,
+    results_table,
+    summary_line,
+)
 from sim.version import __version__
 
 COMMAND = "python -m sim.validation --out docs/validation.md"
@@ -52,7 +58,7 @@ class Settings:
     analytic_runs: int | None = None
     experiments: int = 400
     sizes: tuple[int, ...] = (50, 200, 1000)
-    probabilities: tuple[float, ...] = (0.1, 0.5, 0.9)
+    probabilities: tuple[float, ...] = (0.1, 0.5)  # Wilson is symmetric: 0.9 mirrors 0.1
     paired_capture: float = 0.5
     forgets: tuple[float, ...] = (0.2, 0.05)
     replay_seed: int = 1
@@ -226,9 +232,15 @@ wider, so it over-covers here; it is the right interval only for independent run
 
 def _replay(settings: Settings, replay: ReplaySection, figures: str) -> str:
     main, night = replay.main, replay.night
-    base = main.summaries[0]
-    contested = night.paired()[0]
+    rules, _, reforms = main.summaries
+    no_rule_main, reform_main = main.paired()
+    no_rule_night, _ = night.paired()
+    night_rules = night.summaries[0]
     n = settings.replay_runs
+    median, (low, high) = rules.median_days
+    deferred_main = rules.night_search.get("deferred", 0)
+    searched_main = n - rules.night_search.get("none", 0)
+    diff, (dlow, dhigh) = reform_main.difference
     return f"""## 3. The 2015-16 manhunt replayed
 
 `scenarios/brussels-2015-replay.yaml` extends `brussels-2015.yaml`: the same services, channels,
@@ -239,7 +251,8 @@ replication by replication). Arms: the **2015 rules**; the same with **no night 
 (`--set raids.night_rule=null`); and the **2016 reforms**, i.e. the changes
 `brussels-2015-centralised.yaml` makes to its parent (one database that alerts the zone, prompt
 feeding, bilingual desks, the terrorism exemption from the night rule) applied to the replay
-(`sim.validation.replay.reformed`).
+(`sim.validation.replay.reformed`). Run one arm yourself with
+`sim run scenarios/brussels-2015-replay.yaml --runs 1000 --seed 1`.
 
 ### The itinerary (unknown months as a stated assumption)
 
@@ -257,14 +270,22 @@ feeding, bilingual desks, the terrorism exemption from the night rule) applied t
 
 ![share still at large]({figures}/replay-at-large.png)
 
-Under the 2015 rules the model catches him by day 126 in {base.captured.text()} of replications;
-the real arrest (day {REAL_DAY:.1f}) comes later than {base.before_real.value:.0%} of them. Most
-captures happen at the Forest flat, where the itinerary keeps him for 101 days (an assumption):
-by the tips alone before the Forest search in {base.before_forest.text()}, and in the Forest
-search of 15 March itself in {base.at_forest.text()}, because the model lets him escape a search
-only with `escape_on_raid` = 0.1 (an assumption; in history he escaped). So the model is *more*
-successful than history; the replay scripts where he was, not how the real services learnt it,
-and the arrest of 18 March is not scripted at all (he is only kept at the relative's place).
+Under the 2015 rules the model catches him by day 126 in {rules.captured.text()} of replications
+(Kaplan-Meier median day {num(median, 3)} [{num(low, 3)}, {num(high, 3)}]). It does so before
+the real arrest (day {REAL_DAY:.1f}) in {rules.before_real.text()} of them; the other
+{1 - rules.before_real.value:.0%} are as slow as history or slower. The Forest search of
+15 March, which he escaped in history, takes him in {rules.at_forest.text()} of replications
+(the model lets him escape a search only with `escape_on_raid` = 0.1, an assumption).
+
+Where history falls in this distribution is not evidence for or against any single parameter: the
+sighting rates and accuracy, the belief shares and the months in the Forest flat (during which
+the informants' hazard accumulates at one address) are all assumptions. The replay scripts
+where he was, not how the real services learnt it, and it does not script the arrest of
+18 March at all (he is only kept at the relative's place).
+
+Under the 2016 reforms the model catches him by day 126 in {reforms.captured.text()}: a paired
+difference of {diff:+.3f} [{dlow:+.3f}, {dhigh:+.3f}] over the same replications, earlier in
+{reform_main.earlier} of {n} of them.
 
 ### The night rule and the search of 15-16 November
 
@@ -278,14 +299,23 @@ In the contested branch (`brussels-2015-replay-molenbeek-night.yaml`: he was at 
 
 {paired_table([main, night])}
 
-**How often the deferral mattered.** On the FACTS itinerary, never for that search (he was not
-there; the search found him in {main.summaries[0].night_found.count} of {n} runs); removing the
-night rule altogether changes the capture status of
-{main.paired()[0].changed} of {n} replications (other searches deferred over 126 days). In the
-contested branch the 15-16 Nov search finds him **only without the night rule** in
-{contested.found_tonight_only} of {n} replications ({contested.found_tonight_only / n:.1%}): the
-searches the rule pushed to 05:00 came after he had left at 04:00, while without it the fastest
-searches (warrant and preparation done before 04:00) found him.
+**How often the night rule deferred the 15-16 Nov search.** On the FACTS itinerary the tip led
+to a search in {searched_main} of {n} replications (the rest dismissed it as not credible or
+lost it), and the night rule deferred it in {deferred_main} of them. In the contested branch,
+where the tip is true and believed more often, it deferred it in
+{night_rules.night_search.get("deferred", 0)} of {n}.
+
+**How often that deferral mattered.** On the FACTS itinerary, never (he was not there: that
+search found him in {rules.night_found.count} of {n} runs); removing the night rule altogether
+changes the capture status of {no_rule_main.changed} of {n} replications and brings the capture
+forward by {no_rule_main.shift_hours:+.1f} h on average (other searches deferred over 126 days;
+he stays weeks at each address, so a few hours rarely matter). In the contested branch the
+15-16 Nov search finds him **only without the night rule** in {no_rule_night.found_tonight_only}
+of {n} replications ({no_rule_night.found_tonight_only / n:.1%}): the searches the rule pushed to
+05:00 came after he had left at 04:00, while without it the fastest searches found him. Because
+most of those runs catch him later anyway, the capture status by day 126 changes in only
+{no_rule_night.changed} of {n} (paired difference {no_rule_night.difference[0]:+.3f}
+[{no_rule_night.difference[1][0]:+.3f}, {no_rule_night.difference[1][1]:+.3f}]).
 
 ### Stopped and released at the border
 
@@ -295,7 +325,9 @@ The Cambrai check of 14 Nov 09:10 came before any flag (the Belgian warrant was 
 15 Nov, the European one on 24 Nov), so the French officers' SIS query could not match, in
 every replication of every arm: the reforms modelled here act after the warrant and do not
 change it. Only a flag in SIS before the check (the what-if row, with an entry dated
-1 Mar 2015 as the early-2015 Syria-traveller files could have given) catches him there."""
+1 Mar 2015 as the early-2015 Syria-traveller files could have given: a counterfactual, not a
+fact) catches him there. Patrol stops in Brussels never release him after 15 Nov: the zones
+read the central database the warrant was entered in."""
 
 
 CAVEATS = """## 4. Caveats
