@@ -107,6 +107,7 @@ def arms_table(results: ReplayResults) -> str:
                 f"{num(median, 3)} [{num(low, 3)}, {num(high, 3)}]" if median else "not reached",
                 f"{num(q1, 3)} / {num(q2, 3)} / {num(q3, 3)}",
                 f"{s.deferred_per_run:.2f}",
+                taken_in(s),
             ]
         )
     header = [
@@ -118,6 +119,7 @@ def arms_table(results: ReplayResults) -> str:
         "KM median day [95 % CI]",
         "capture day quartiles (captured runs)",
         "searches deferred by the night rule per run",
+        "where he was taken (share of captures)",
     ]
     return table(header, rows)
 
@@ -164,6 +166,7 @@ def paired_table(results: Sequence[ReplayResults]) -> str:
                     f"{p.earlier} / {n}",
                     f"{p.later} / {n}",
                     f"{p.found_tonight_only} / {n}",
+                    f"{p.shift_hours:+.1f}",
                 ]
             )
     header = [

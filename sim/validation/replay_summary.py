@@ -130,6 +130,7 @@ class Paired:
         label: the arm compared with the baseline.
         difference: its capture probability minus the baseline's, with the paired t interval.
         changed: replications whose capture status (captured or not) differs.
+        lost: replications caught in the baseline but not in this arm.
         earlier: replications where it caught him earlier than the baseline (or at all).
         later: replications where it caught him later than the baseline (or not at all).
         found_tonight_only: replications whose 15-16 Nov search found him in this arm only.
@@ -140,6 +141,7 @@ class Paired:
     label: str
     difference: tuple[float, tuple[float, float]]
     changed: int
+    lost: int
     earlier: int
     later: int
     found_tonight_only: int
@@ -159,6 +161,7 @@ def paired(label: str, base: list[ReplayRun], other: list[ReplayRun]) -> Paired:
         label=label,
         difference=paired_difference(a, b),
         changed=sum(x != y for x, y in zip(a, b, strict=True)),
+        lost=sum(x > y for x, y in zip(a, b, strict=True)),
         earlier=sum(y < x - 1e-9 for x, y in zip(ta, tb, strict=True)),
         later=sum(y > x + 1e-9 for x, y in zip(ta, tb, strict=True)),
         found_tonight_only=sum(

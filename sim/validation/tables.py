@@ -11,7 +11,14 @@ from sim.validation.coverage import CoverageRow
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A GitHub-flavoured markdown table."""
+    """A GitHub-flavoured markdown table.
+
+    Raises:
+        ValueError: a row has more or fewer cells than the header (a column would shift).
+    """
+    for row in rows:
+        if len(row) != len(header):
+            raise ValueError(f"row of {len(row)} cells under {len(header)} headers: {row}")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     return "\n".join(lines)
