@@ -14,8 +14,10 @@ from matplotlib.figure import Figure
 
 from sim.stats import survival_curve
 
-#: One colour per arm, in order (colour-blind safe).
+#: One colour and line style per arm, in order (colour-blind safe; styles tell apart curves
+#: that nearly coincide, such as the 2015 rules with and without the night rule).
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
+STYLES = ("-", "--", "-", ":")
 
 
 def capture_day_histogram(
@@ -36,7 +38,14 @@ def capture_day_histogram(
         )
     ax.axvline(real_day, color="black", linestyle="--", linewidth=1)
     top = ax.get_ylim()[1]
-    ax.text(real_day - 1, top * 0.95, "real arrest\n(day 126)", ha="right", va="top", fontsize=8)
+    ax.annotate(
+        "real arrest\n(day 126)",
+        xy=(real_day, top * 0.55),
+        xytext=(real_day - 22, top * 0.7),
+        ha="center",
+        fontsize=8,
+        arrowprops={"arrowstyle": "->", "lw": 0.8},
+    )
     ax.set_xlabel("days after the Paris attacks (13 Nov 2015 22:00)")
     ax.set_ylabel("share of replications per week")
     ax.set_xlim(0, horizon_days + 2)
@@ -50,9 +59,11 @@ def survival_figure(
     """Kaplan-Meier share still at large against days, one curve per arm."""
     fig = Figure(figsize=(7.0, 3.4), layout="constrained")
     ax = fig.add_subplot()
-    for (label, days), colour in zip(arms.items(), COLOURS, strict=False):
+    for (label, days), colour, style in zip(arms.items(), COLOURS, STYLES, strict=False):
         curve = survival_curve(np.asarray(days, dtype=float), horizon_days)
-        ax.step(curve.days, curve.at_large, where="post", color=colour, label=label)
+        ax.step(
+            curve.days, curve.at_large, where="post", color=colour, linestyle=style, label=label
+        )
         ax.fill_between(curve.days, curve.low, curve.high, step="post", color=colour, alpha=0.15)
     ax.axvline(real_day, color="black", linestyle="--", linewidth=1)
     ax.set_xlabel("days after the Paris attacks (13 Nov 2015 22:00)")
