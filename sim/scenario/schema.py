@@ -164,7 +164,6 @@ class Channel(Block):
     filter: tuple[ChannelFilter, ...] = ("all",)
 
 
-
 class DatabaseAlerts(Block):
     """Who a database alerts when a tip written into it concerns a wanted identity."""
 
@@ -252,7 +251,6 @@ class Active(Block):
 
     active_from: DateTime | None = Field(default=None, alias="from")
     active_until: DateTime | None = Field(default=None, alias="until")
-
 
 
 class Sightings(Active):
@@ -395,7 +393,6 @@ class NightRuleSpec(Block):
     ban_until: TimeOfDay = Field(default=5.0, alias="until")
     exempt: tuple[Annotated[Exemption, BeforeValidator(_exemption_shorthand)], ...] = ()
     containment: Containment | None = None
-
 
 
 class Raids(Block):
