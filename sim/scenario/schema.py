@@ -35,11 +35,8 @@ TimeOfDay = Annotated[float, BeforeValidator(parse_time_of_day)]
 DateTime = Annotated[datetime, BeforeValidator(parse_datetime)]
 """A local date-time ``"2015-11-13 22:00"``."""
 
-Delay = Annotated[Any, BeforeValidator(parse_dist), Field(validate_default=True)]
-"""A distribution of durations (see :mod:`sim.distributions`).
-
-Defaults are validated too, so an omitted delay (``0.0``) becomes ``Fixed(0.0)`` like a written one.
-"""
+Delay = Annotated[Any, BeforeValidator(parse_dist)]
+"""A distribution of durations (see :mod:`sim.distributions`); an omitted one is ``Fixed(0)``."""
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Weight = Annotated[float, Field(ge=0.0)]
@@ -172,6 +169,7 @@ class Channel(Block):
     loss: Probability = 0.0
     filter: tuple[ChannelFilter, ...] = Field(default=("all",), min_length=1)
 
+
 class DatabaseAlerts(Block):
     """Who a database alerts when a tip written into it concerns a wanted identity."""
 
@@ -290,6 +288,7 @@ class Active(Block):
         if self.active_from and self.active_until and self.active_until <= self.active_from:
             raise ValueError("until must come after from (the source runs from `from` to `until`)")
         return self
+
 
 class Sightings(Active):
     """Informants who see the fugitive where he is and tell a police service."""
