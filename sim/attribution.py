@@ -10,11 +10,11 @@ removed) minus that of the scenario. Two answers to "how much is due to each fri
 
 Every variant runs replications 0..n-1 with the same seed (common random numbers), so the Shapley
 value is computed **per replication** from that replication's outcomes under every subset, and its
-interval is a paired t interval over replications. Up to :data:`MAX_EXACT` frictions every subset
-is run (exact); beyond, a fixed number of random orders is sampled (seeded), and the error that
-sampling adds is reported beside the values. Variants are ordinary scenarios in the results store,
-so a repeated attribution costs nothing.
-"""
+interval is a paired t interval over replications (the gap and the removed-alone effects, which are
+differences of paired proportions, get Tango's score interval). Up to :data:`MAX_EXACT` frictions
+every subset is run (exact); beyond, a fixed number of random orders is sampled (seeded), and the
+error that sampling adds is reported beside the values. Variants are ordinary scenarios in the
+results store, so a repeated attribution costs nothing."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from sim.experiment import Experiment, Progress
 from sim.frictions import Document, Friction, present_frictions, without
 from sim.scenario import Scenario, load_document
 from sim.scenario.loader import validate_document
-from sim.stats import paired_difference
+from sim.stats import paired_difference, paired_proportions
 from sim.store import ResultsStore
 from sim.version import __version__
 
@@ -210,10 +210,10 @@ def attribute(
     else:
         shares, error = _sampled_shares(keys, y, sampled)
     everything = frozenset(keys)
-    gap, gap_ci = paired_difference(y[frozenset()], y[everything])
+    gap, gap_ci = paired_proportions(y[frozenset()], y[everything])
     rows = []
     for friction in found:
-        delta, delta_ci = paired_difference(y[frozenset()], y[frozenset({friction.key})])
+        delta, delta_ci = paired_proportions(y[frozenset()], y[frozenset({friction.key})])
         share = shares[friction.key]
         rows.append(
             FrictionShare(

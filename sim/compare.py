@@ -3,8 +3,9 @@
 Every scenario of a comparison runs replications 0..n-1 with the same master seed, so replication
 *r* sees the same fugitive path and the same raw sightings in each (common random numbers; only the
 organisation differs). The difference in capture probability between the first scenario (the
-baseline) and each other one is estimated from the per-replication differences with a paired t
-interval; the unpaired Newcombe interval is reported beside it to show what the pairing buys.
+baseline) and each other one is a difference of paired proportions, with Tango's score interval
+(it keeps its coverage when few replications end differently); the unpaired Newcombe interval is
+reported beside it to show what the pairing buys.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from sim.executors import Executor
 from sim.experiment import Experiment, Progress
 from sim.scenario import Scenario
-from sim.stats import half_width, newcombe_difference, paired_difference
+from sim.stats import half_width, newcombe_difference, paired_proportions
 from sim.store import ResultsStore
 from sim.summary import Summary, Tally
 from sim.version import __version__
@@ -67,7 +68,7 @@ def differences(tallies: Sequence[Tally]) -> list[Difference]:
     base = tallies[0]
     out = []
     for other in tallies[1:]:
-        diff, ci = paired_difference(base.outcomes, other.outcomes)
+        diff, ci = paired_proportions(base.outcomes, other.outcomes)
         _, unpaired = newcombe_difference(base.captured, base.runs, other.captured, other.runs)
         differ = sum(x != y for x, y in zip(base.outcomes, other.outcomes, strict=True))
         ratio = variance_ratio(base.outcomes, other.outcomes)

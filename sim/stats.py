@@ -2,11 +2,15 @@
 
 * The capture probability gets a **Wilson score interval**: good coverage even near 0 or 1 and for
   small numbers of runs, where the normal approximation fails.
-* A difference between two setups run under common random numbers is estimated from the
-  per-replication differences d_r = captured_B,r - captured_A,r with a **paired t interval**
-  (mean of d ± t_{0.975,n-1} · sd(d)/√n). Common random numbers make d_r mostly zero, so this
-  interval is much narrower than the **Newcombe hybrid score interval** for two independent
-  proportions (given beside it for comparison, and used when the runs are not paired).
+* A difference in capture probability between two setups run under common random numbers is a
+  difference of **paired proportions**: only the replications that end differently (discordant
+  pairs) carry information. Its interval is **Tango's score interval** (Tango 1998), which keeps
+  its 95 % coverage even when few replications differ, where the paired t interval on the
+  per-replication differences collapses towards zero width and under-covers. Common random numbers
+  make most pairs concordant, so it is much narrower than the **Newcombe hybrid score interval**
+  for two independent proportions (given beside it for comparison).
+* Continuous per-replication quantities (e.g. a friction's per-replication Shapley share) get a
+  **paired t interval**: mean ± t_{0.975,n-1} · sd/√n.
 * Time to capture is a survival question: a run that reaches the horizon uncaught is *censored*
   there. The **Kaplan-Meier** curve (scipy.stats.ecdf) gives the probability still at large
   against days with a pointwise 95 % band; the median is "not reached" when fewer than half the
@@ -21,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import optimize, stats
 
 Z95 = 1.959963984540054
 
@@ -72,6 +76,62 @@ def paired_difference(
     t = float(stats.t.ppf(0.5 + confidence / 2, n - 1))
     margin = t * sd / math.sqrt(n)
     return mean_d, (max(mean_d - margin, -1.0), min(mean_d + margin, 1.0))
+
+
+def paired_proportions(
+    a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, confidence: float = 0.95
+) -> tuple[float, tuple[float, float]]:
+    """Difference p_b - p_a of paired binary outcomes, with Tango's score interval.
+
+    Args:
+        a: per-replication outcome (1 captured, 0 not) of the first setup.
+        b: the same replications of the second setup.
+        confidence: coverage of the interval.
+
+    Returns:
+        (difference, (low, high)).
+    """
+    x, y = np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
+    n = x.size
+    if n == 0:
+        raise ValueError("no paired replications")
+    only_a = int((x & ~y).sum())
+    only_b = int((~x & y).sum())
+    low, high = tango_interval(only_a, only_b, n, confidence)
+    return (only_b - only_a) / n, (-high, -low)  # Tango's interval is for p_a - p_b
+
+
+def tango_interval(
+    only_a: int, only_b: int, n: int, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Tango's (1998) score interval for p_a - p_b from paired binary outcomes.
+
+    Args:
+        only_a: replications where only the first setup captured him.
+        only_b: replications where only the second did.
+        n: replications in all.
+        confidence: coverage of the interval.
+
+    The interval is every δ whose score statistic
+    Z(δ) = (only_a - only_b - nδ) / √(n (2 q̂ + δ(1 - δ))) has |Z| ≤ z, where q̂ is the maximum
+    likelihood estimate of P(only the second) under δ; its ends are found by root finding.
+    """
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    estimate = (only_a - only_b) / n
+
+    def score(delta: float) -> float:
+        w = -only_a - only_b + (2 * n - only_a + only_b) * delta
+        q = (math.sqrt(max(w * w + 8 * n * only_b * delta * (1 - delta), 0.0)) - w) / (4 * n)
+        numerator = only_a - only_b - n * delta
+        variance = n * (2 * q + delta * (1 - delta))
+        if variance <= 0:
+            return 0.0 if abs(numerator) < 1e-12 else math.copysign(math.inf, numerator)
+        return numerator / math.sqrt(variance)
+
+    edge = 1 - 1e-12
+    low = -1.0 if score(-edge) <= z else optimize.brentq(lambda d: score(d) - z, -edge, estimate)
+    high = 1.0 if score(edge) >= -z else optimize.brentq(lambda d: score(d) + z, estimate, edge)
+    return low, high
 
 
 def newcombe_difference(

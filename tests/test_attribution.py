@@ -105,7 +105,8 @@ def test_a_friction_that_changes_nothing_gets_nothing(tmp_path):
     # The minimal scenario's offices have no queue worth the name: removing it changes no run.
     result = attribute(MINIMAL, runs=60, seed=1, store=ResultsStore(tmp_path / "b.sqlite"))
     queues = next(f for f in result.frictions if f.friction == "analyst_queues")
-    assert queues.remove_alone_delta == 0 and queues.ci95 == (0.0, 0.0)
+    assert queues.remove_alone_delta == 0
+    assert queues.ci95[0] < 0 < queues.ci95[1] and queues.ci95[1] - queues.ci95[0] < 0.15
 
 
 def test_a_repeated_attribution_computes_nothing(tmp_path):

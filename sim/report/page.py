@@ -62,9 +62,10 @@ so it sees the same fugitive path and the same raw sightings; only the organisat
 Comparisons are paired replication by replication.</li>
 <li><strong>Capture probability</strong>: the share of runs ending in capture within the horizon,
 with a <strong>Wilson score interval</strong> (good coverage near 0 and 1 and for few runs).</li>
-<li><strong>Differences</strong>: the mean of the per-replication differences (1 captured, 0 not)
-with a <strong>paired t interval</strong>; the unpaired Newcombe hybrid score interval is shown
-beside it to show what the pairing buys.</li>
+<li><strong>Differences</strong>: a difference of paired proportions (each replication is
+captured or not in both setups) with <strong>Tango's score interval</strong>, which keeps its
+coverage even when few replications end differently; the unpaired Newcombe hybrid score interval
+is shown beside it to show what the pairing buys.</li>
 <li><strong>Time to capture</strong>: a survival question. Runs that reach the horizon
 uncaught are censored there; the <strong>Kaplan-Meier</strong> estimator gives the probability
 still at large

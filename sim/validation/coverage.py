@@ -6,7 +6,8 @@ answer is known in closed form, and we count how often the interval covers the t
 
 * **Capture probability** (Wilson interval, :func:`sim.stats.wilson_interval`): Poisson tips at
   rate λ to a service that searches at once, horizon T, so p = 1 − e^{−λT} exactly.
-* **Paired difference** (paired t interval, :func:`sim.stats.paired_difference`): the same
+* **Paired difference** (Tango's score interval, :func:`sim.stats.paired_proportions`, the one
+  ``sim compare`` reports; and, for comparison, the paired t interval it replaced): the same
   scenario and a variant whose service forgets a share f of dossiers, run on common random
   numbers. Forgetting can only delay the capture, so replication r differs between the two
   setups only when A catches him and B does not: d_r ∈ {−1, 0}, with
@@ -16,7 +17,8 @@ Because a run's outcome is Bernoulli, the *exact* coverage of both intervals for
 finite sum over the binomial number of captures (or of discordant pairs): the simulated coverage
 is compared with that exact value, not with a loose "about 95 %". The Wilson interval's exact
 coverage wanders around 95 % with n and p (Brown, Cai and DasGupta 2001); the paired t interval
-collapses to [0, 0] when no replication differs, so it under-covers when n·δ is small.
+collapses to [0, 0] when no replication differs, so it under-covers when n·δ is small, which is why
+the tool reports Tango's interval.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import numpy as np
 from scipy import stats
 
 from sim.model import Model
-from sim.stats import newcombe_difference, paired_difference, wilson_interval
+from sim.stats import newcombe_difference, paired_difference, paired_proportions, wilson_interval
 from sim.validation.builders import document, scenario, searcher, sightings
 
 #: Informants call once a day; the horizon sets the capture probability.
@@ -90,18 +92,28 @@ def exact_wilson_coverage(n: int, p: float, confidence: float = 0.95) -> float:
     return total
 
 
-def paired_interval(discordant: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """The paired t interval when ``discordant`` of ``n`` replications have d = −1, the rest 0."""
-    d = np.zeros(n)
-    d[:discordant] = -1.0
-    return paired_difference(np.zeros(n), d, confidence)[1]
+def paired_interval(
+    discordant: int, n: int, confidence: float = 0.95, method: str = "tango"
+) -> tuple[float, float]:
+    """The paired interval when ``discordant`` of ``n`` replications have d = −1, the rest 0.
+
+    ``method`` is ``"tango"`` (what ``sim compare`` reports) or ``"t"`` (the paired t interval).
+    """
+    a = np.ones(n)
+    b = np.ones(n)
+    b[:discordant] = 0.0
+    if method == "t":
+        return paired_difference(a, b, confidence)[1]
+    return paired_proportions(a, b, confidence)[1]
 
 
-def exact_paired_coverage(n: int, delta: float, confidence: float = 0.95) -> float:
-    """Probability that the paired t interval covers −δ when d_r = −1 w.p. δ, else 0."""
+def exact_paired_coverage(
+    n: int, delta: float, confidence: float = 0.95, method: str = "tango"
+) -> float:
+    """Probability that the paired interval covers −δ when d_r = −1 w.p. δ, else 0."""
     total = 0.0
     for k in range(n + 1):
-        low, high = paired_interval(k, n, confidence)
+        low, high = paired_interval(k, n, confidence, method)
         if low <= -delta <= high:
             total += float(stats.binom.pmf(k, n, delta))
     return total
@@ -177,7 +189,7 @@ def wilson_study(
 def paired_study(
     capture: float, forgets: Sequence[float], sizes: Sequence[int], count: int, jobs: int = 1
 ) -> list[CoverageRow]:
-    """Coverage of the paired t and the unpaired Newcombe interval of a difference.
+    """Coverage of the paired (Tango, and paired t) and the unpaired Newcombe interval.
 
     Setup A catches him with probability ``capture``; each setup B forgets a share f of the
     dossiers. Returns paired and Newcombe rows for every f and n.
@@ -192,10 +204,12 @@ def paired_study(
         _check_coupling(results, j)
         for n in sizes:
             pairs = [(r[0][:n], r[j][:n]) for r in results]
-            paired = [paired_difference(a, b)[1] for a, b in pairs]
+            tango = [paired_proportions(a, b)[1] for a, b in pairs]
+            t = [paired_difference(a, b)[1] for a, b in pairs]
             unpaired = [newcombe_difference(int(a.sum()), n, int(b.sum()), n)[1] for a, b in pairs]
-            exact = exact_paired_coverage(n, delta)
-            rows.append(_row("paired t", -delta, n, paired, exact))
+            rows.append(_row("paired (Tango)", -delta, n, tango, exact_paired_coverage(n, delta)))
+            exact_t = exact_paired_coverage(n, delta, method="t")
+            rows.append(_row("paired t", -delta, n, t, exact_t))
             rows.append(_row("Newcombe (unpaired)", -delta, n, unpaired, math.nan))
     return rows
 

@@ -38,12 +38,19 @@ def test_exact_wilson_coverage_is_near_nominal():
         assert 0.92 < exact_wilson_coverage(n, p) < 0.975
 
 
-def test_paired_interval_of_one_discordant_pair_is_the_t_interval():
-    low, high = paired_interval(1, 4)
+def test_paired_t_interval_of_one_discordant_pair_is_the_t_interval():
+    low, high = paired_interval(1, 4, method="t")
     mean, (low2, high2) = paired_difference([0, 0, 0, 0], [-1, 0, 0, 0])
     assert (low, high) == (low2, high2)
     assert mean == -0.25
-    assert paired_interval(0, 50) == (0.0, 0.0)  # no discordant pair: a degenerate interval
+    assert paired_interval(0, 50, method="t") == (0.0, 0.0)  # degenerate without discordance
+
+
+def test_tango_interval_keeps_width_without_discordant_pairs():
+    low, high = paired_interval(0, 50)
+    assert low < 0 < high  # unlike the paired t interval, it does not collapse to [0, 0]
+    assert exact_paired_coverage(50, 0.02) > 0.93
+    assert exact_paired_coverage(50, 0.02, method="t") < 0.7
 
 
 def test_wilson_interval_covers_as_often_as_it_should():
@@ -66,6 +73,8 @@ def test_an_80_percent_interval_is_caught_undercovering():
 
 def test_paired_interval_covers_as_often_as_it_should():
     rows = paired_study(0.5, [0.3], [RUNS], COUNT)
-    paired = next(r for r in rows if r.interval == "paired t")
-    assert paired.p_value >= ALPHA, (paired.coverage, paired.exact, paired.p_value)
-    assert exact_paired_coverage(RUNS, -paired.truth) == pytest.approx(paired.exact)
+    for name, method in (("paired (Tango)", "tango"), ("paired t", "t")):
+        paired = next(r for r in rows if r.interval == name)
+        assert paired.p_value >= ALPHA, (name, paired.coverage, paired.exact, paired.p_value)
+        exact = exact_paired_coverage(RUNS, -paired.truth, method=method)
+        assert exact == pytest.approx(paired.exact)
