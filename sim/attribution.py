@@ -14,7 +14,8 @@ interval is a paired t interval over replications (the gap and the removed-alone
 differences of paired proportions, get Tango's score interval). Up to :data:`MAX_EXACT` frictions
 every subset is run (exact); beyond, a fixed number of random orders is sampled (seeded), and the
 error that sampling adds is reported beside the values. Variants are ordinary scenarios in the
-results store, so a repeated attribution costs nothing."""
+results store, so a repeated attribution costs nothing.
+"""
 
 from __future__ import annotations
 
