@@ -1,0 +1,35 @@
+"""docs/findings.md is generated from real results: the reform menu and the attribution."""
+
+from pathlib import Path
+
+from sim.attribution import attribute
+from sim.compare import compare
+from sim.findings import reform_menu, write_findings
+from sim.scenario import load_scenario
+from sim.store import ResultsStore
+
+MINIMAL = Path(__file__).resolve().parent / "scenarios" / "minimal.yaml"
+
+
+def test_findings_page_holds_the_ranked_menu_the_attribution_and_its_figures(tmp_path):
+    store = ResultsStore(tmp_path / "f.sqlite")
+    base = load_scenario(MINIMAL)
+    better = load_scenario(MINIMAL, ["agencies.Police-Ouest.staff=10", "name=more-staff"])
+    worse = load_scenario(MINIMAL, ["channels.0.loss=0.9", "name=lossy"])
+    comparison = compare([base, worse, better], runs=60, seed=1, store=store)
+    result = attribute(MINIMAL, runs=30, seed=1, store=store)
+    out = tmp_path / "docs" / "findings.md"
+    out.parent.mkdir()
+    written = write_findings(comparison, result, out, "python -m sim.findings --runs 60")
+    text = out.read_text(encoding="utf-8")
+    menu = reform_menu(comparison)
+    assert [m[0] for m in menu] == [1, 2]
+    assert menu[0][2] >= menu[1][2]  # ranked by gain
+    assert text.index(f"| 1 | {menu[0][1]} |") < text.index(f"| 2 | {menu[1][1]} |")
+    assert "**total gap**" in text and f"{result.total_gap:+.3f}" in text
+    for friction in result.frictions:
+        assert friction.label in text
+    assert "## What these numbers can and cannot support" in text
+    for path in written[1:]:
+        assert path.exists() and path.parent == out.parent / "findings"
+        assert f"findings/{path.name}" in text
