@@ -4,14 +4,16 @@
   police service; with probability ``accuracy`` they name the right address, else a neighbouring
   commune.
 * **intercepts**: an intelligence service learns his current place at some rate, after a lag.
-* **stops**: a patrol stops him at some rate; the officer checks what the agency can see. A wanted
-  match within the hold time is a capture on the spot; otherwise he is released.
+* **stops**: a patrol stops him at some rate; the officer copies the name from his papers (typing
+  errors only) and checks what the agency can see. A wanted match within the hold time is a
+  capture on the spot; otherwise he is released.
 * **noise**: false tips about random places (weighted by population), at realistic volume, that
   cost analysts and raid teams.
 
 Sightings, intercepts and stops are :class:`~sim.hazard.HazardClock` s tied to the fugitive's place,
 each with two streams: ``NAME.when`` for timing and ``NAME.what`` for content, so that the same path
-gives the same raw sightings in every setup.
+gives the same raw sightings in every setup. The agency told writes the name down in its own
+convention (its ``names:AGENCY`` stream).
 """
 
 from __future__ import annotations
@@ -121,7 +123,7 @@ class SightingSource(Source):
         place, house, right = self.observed_place(self.spec.accuracy)
         named = self.what.chance(self.spec.named)
         agency = self.reporter(self.weights, self.names, place)
-        name = model.fugitive.spec.name if named else None
+        name = agency.write_name(model.fugitive.spec.name) if named else None
         tip = model.new_tip("sighting", place, house, name, right, agency.language)
         agency.receive(tip)
 
@@ -143,7 +145,8 @@ class InterceptSource(Source):
         place, house, right = self.observed_place(self.spec.accuracy)
         agency = model.agencies[self.spec.agency]
         lag = self.spec.lag.sample(self.what)
-        tip = model.new_tip("intercept", place, house, model.fugitive.spec.name, right, "")
+        name = agency.write_name(model.fugitive.spec.name)
+        tip = model.new_tip("intercept", place, house, name, right, "")
         tip.language = agency.language
         model.env.timeout(lag).callbacks.append(lambda _e: agency.receive(tip))
 
@@ -179,7 +182,7 @@ def check_at_stop(model: Model, agency: Agency, hold: float, stream: Stream) -> 
     (FACTS.md §4).
     """
     fugitive = model.fugitive
-    name = fugitive.name_presented(stream.uniform())
+    name = agency.write_name(fugitive.name_presented(stream.uniform()), heard=False)
     delay = agency.identify(name)
     model.counters.stops += 1
     now = model.env.now
@@ -214,6 +217,6 @@ class NoiseSource(Source):
         place = self.places[self.what.pick(self.place_weights)]
         named = self.what.chance(self.spec.names_fugitive)
         agency = self.reporter(self.weights, self.names, place)
-        name = model.fugitive.spec.name if named else None
+        name = agency.write_name(model.fugitive.spec.name) if named else None
         tip = model.new_tip("noise", place, None, name, False, agency.language)
         agency.receive(tip)

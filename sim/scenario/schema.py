@@ -19,6 +19,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from sim.clock import DAY_NAMES
 from sim.distributions import parse_dist
+from sim.names.conventions import FOR_LANGUAGE
+from sim.names.matchers import MatcherSpec, parse_matcher
 from sim.units import parse_datetime, parse_duration, parse_rate, parse_time_of_day
 
 # --- scalar types with units ----------------------------------------------------------------
@@ -38,12 +40,16 @@ DateTime = Annotated[datetime, BeforeValidator(parse_datetime)]
 Delay = Annotated[Any, BeforeValidator(parse_dist)]
 """A distribution of durations (see :mod:`sim.distributions`)."""
 
+MatcherField = Annotated[MatcherSpec, BeforeValidator(parse_matcher)]
+"""A name matcher: ``exact``, ``soundex``... or ``{jaro_winkler: 0.92}`` (see sim.names.matchers)."""
+
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Weight = Annotated[float, Field(ge=0.0)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Note = str | list[str] | None
 
 Language = Literal["fr", "nl", "de", "en", "tr", "ar"]
+Convention = Literal["fr", "nl", "en", "tr"]
 AgencyKind = Literal[
     "local_police",
     "federal_police",
@@ -151,6 +157,15 @@ class Agency(Block):
     databases: dict[Name, Access] = Field(default_factory=dict)
     feeding: Feeding = Feeding()
     wanted: tuple[Name, ...] = ()
+    convention: Convention | None = None
+    typo_rate: Probability = 0.0
+    matcher: MatcherField = "exact"
+    normalise: bool = False
+
+
+def convention_of(agency: Agency) -> str:
+    """The convention an agency writes names in: its own, or its first language's."""
+    return agency.convention or FOR_LANGUAGE[agency.languages[0]]
 
 
 class Channel(Block):
@@ -173,7 +188,8 @@ class Database(Block):
     """A shared register of identities (and the tips written to it)."""
 
     owner: Name | None = None
-    matcher: Literal["exact"] = "exact"
+    matcher: MatcherField = "exact"
+    normalise: bool = False
     wanted: tuple[Name, ...] = ()
     hit_delay: Delay = 0.0
     alerts: DatabaseAlerts | None = None
@@ -305,18 +321,38 @@ class TipSources(Block):
 # --- scheduled events -----------------------------------------------------------------------
 
 
-class Flag(Block):
-    """A wanted flag entered in a database or an agency's own files."""
+class Register(Block):
+    """Common to what is entered in a register: a database or one agency's own files."""
 
-    name: Name
     database: Name | None = None
     agency: Name | None = None
 
     @model_validator(mode="after")
-    def _one_target(self) -> Flag:
+    def _one_target(self) -> Register:
         if (self.database is None) == (self.agency is None):
             raise ValueError("give exactly one of database or agency")
         return self
+
+
+class Flag(Register):
+    """A wanted flag entered in a database or an agency's own files."""
+
+    name: Name
+    ambiguous: bool = False
+    verbatim: bool = False
+
+
+class Link(Register):
+    """An alias (a false ID, a nom de guerre) linked to the identity it belongs to."""
+
+    alias: Name
+    name: Name
+
+
+class Resolve(Register):
+    """An ambiguous flag resolved: the record held back is created."""
+
+    name: Name
 
 
 class DatedTip(Block):
@@ -348,17 +384,20 @@ class DatedStop(Block):
 
 
 class Event(Block):
-    """Something that happens at a dated moment: exactly one of flag, tip or stop."""
+    """Something that happens at a dated moment: exactly one of flag, link, resolve, tip or stop."""
 
     at: DateTime
     flag: Flag | None = None
+    link: Link | None = None
+    resolve: Resolve | None = None
     tip: DatedTip | None = None
     stop: DatedStop | None = None
 
     @model_validator(mode="after")
     def _one_action(self) -> Event:
-        if sum(x is not None for x in (self.flag, self.tip, self.stop)) != 1:
-            raise ValueError("an event needs exactly one of flag, tip or stop")
+        actions = (self.flag, self.link, self.resolve, self.tip, self.stop)
+        if sum(x is not None for x in actions) != 1:
+            raise ValueError("an event needs exactly one of flag, link, resolve, tip or stop")
         return self
 
 
@@ -408,6 +447,15 @@ class Raids(Block):
     near_miss_window: Hours = "12h"
 
 
+# --- names ----------------------------------------------------------------------------------
+
+
+class Names(Block):
+    """How much writers re-spell names (see sim.names.conventions)."""
+
+    variation: float = Field(default=1.0, ge=0.0, le=10.0)
+
+
 # --- the scenario ---------------------------------------------------------------------------
 
 
@@ -428,6 +476,7 @@ class Scenario(Block):
     tips: TipSources = TipSources()
     events: tuple[Event, ...] = ()
     raids: Raids = Raids()
+    names: Names = Names()
 
     @model_validator(mode="before")
     @classmethod
