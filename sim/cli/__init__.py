@@ -9,6 +9,7 @@ import typer
 from sim.cli import bench as bench_command
 from sim.cli import compare as compare_command
 from sim.cli import export as export_command
+from sim.cli import names as names_command
 from sim.cli import report as report_command
 from sim.cli import run as run_command
 from sim.cli import sweep as sweep_command
@@ -31,6 +32,7 @@ app.command("export")(export_command.export)
 app.command("trace")(trace_command.trace_command)
 app.command("report")(report_command.report)
 app.command("bench")(bench_command.bench)
+app.command("names")(names_command.names)
 
 
 def main() -> None:

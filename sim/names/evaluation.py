@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.names.conventions import Convention, convention
+from sim.names.conventions import CONVENTIONS, Convention, convention
 from sim.names.matchers import METHODS, MatcherSpec, link_matrix, matcher, parse_matcher
 from sim.names.population import DEFAULT_SIZE, population
 from sim.names.variants import write_name
@@ -62,6 +62,12 @@ class Score:
         return self.true_links / links if links else 1.0
 
     @property
+    def f1(self) -> float:
+        """Harmonic mean of recall and precision: one number to rank matchers by."""
+        total = self.recall + self.precision
+        return 2 * self.recall * self.precision / total if total else 0.0
+
+    @property
     def fugitive_recall(self) -> float:
         """Share of pairs of writings of the fugitive's name that the matcher links."""
         return self.fugitive_links / self.fugitive_pairs
@@ -81,6 +87,7 @@ class Score:
             "true_links": self.true_links,
             "false_links": self.false_links,
             "false_links_per_query": self.false_links / self.people,
+            "f1": self.f1,
             "fugitive_recall": self.fugitive_recall,
             "fugitive_recall_ci95": list(
                 wilson_interval(self.fugitive_links, self.fugitive_pairs)
@@ -102,6 +109,11 @@ def writers_of(scenario: Scenario) -> list[Writer]:
     ]
 
 
+def default_writers() -> list[Writer]:
+    """One writer per convention, without typing errors (when no scenario is given)."""
+    return [Writer(convention(name), 0.0) for name in CONVENTIONS]
+
+
 def _written(
     names: Sequence[str], writers: Sequence[Writer], stream: Stream, variation: float
 ) -> list[str]:
@@ -112,30 +124,44 @@ def _written(
     return out
 
 
-def evaluate(
+def evaluate_scenario(
     scenario: Scenario,
+    matchers: Sequence[MatcherSpec] | None = None,
+    size: int = DEFAULT_SIZE,
+    seed: int = 0,
+) -> list[Score]:
+    """Recall and precision of each matcher on the spellings ``scenario``'s writers produce."""
+    fugitive = (scenario.fugitive.name, *scenario.fugitive.aliases)
+    return evaluate(
+        writers_of(scenario), fugitive, scenario.names.variation, matchers, size, seed=seed
+    )
+
+
+def evaluate(
+    writers: Sequence[Writer],
+    fugitive: Sequence[str],
+    variation: float = 1.0,
     matchers: Sequence[MatcherSpec] | None = None,
     size: int = DEFAULT_SIZE,
     fugitive_pairs: int = 1000,
     seed: int = 0,
 ) -> list[Score]:
-    """Recall and precision of each matcher on the spellings ``scenario``'s writers produce.
+    """Recall and precision of each matcher on the spellings some writers produce.
 
     Args:
-        scenario: whose agencies' conventions, typing errors and name variation to use.
+        writers: who writes the names (each writing picks one at random).
+        fugitive: the fugitive's names (true name and aliases) for the fugitive recall.
+        variation: the factor on every re-spelling chance (a scenario's ``names.variation``).
         matchers: the matchers to score (default: :func:`default_matchers`).
         size: people in the generated population.
         fugitive_pairs: pairs of writings of the fugitive's name (and aliases) to score.
         seed: the seed of the population and of the writings (streams ``names.population``,
             ``names.queries``, ``names.records``, ``names.fugitive``).
     """
-    writers = writers_of(scenario)
-    variation = scenario.names.variation
     people = [name for _, name in population(Stream(seed, 0, "names.population"), size)]
     queries = _written(people, writers, Stream(seed, 0, "names.queries"), variation)
     records = _written(people, writers, Stream(seed, 0, "names.records"), variation)
-    own = (scenario.fugitive.name, *scenario.fugitive.aliases)
-    base = [own[i % len(own)] for i in range(fugitive_pairs)]
+    base = [fugitive[i % len(fugitive)] for i in range(fugitive_pairs)]
     fugitive_stream = Stream(seed, 0, "names.fugitive")
     tips = _written(base, writers, fugitive_stream, variation)
     files = _written(base, writers, fugitive_stream, variation)
