@@ -1,8 +1,9 @@
 """Databases: shared registers of wanted identities, fed by agencies, that may raise alerts.
 
-A database holds wanted names *as written* by whoever flagged them (a :class:`~sim.register.Register`
-with the database's matcher, aliases linked only by link events, ambiguous flags held until
-resolved). Agencies read it (a direct lookup), read it only by hit/no-hit (a match costs a round
+A database holds wanted names *as written* by whoever flagged them (a
+:class:`~sim.register.Register` with the database's matcher, aliases linked only by link events,
+ambiguous flags held until resolved). Agencies read it (a direct lookup), read it only by
+hit/no-hit (a match costs a round
 trip to the owner for the content, as in the 2016 common foreign-fighter database, FACTS.md §2:
 the owner answers in its working hours, after the database's ``hit_delay``), and feed it with the
 tips they triage, each entry holding the name as the feeding agency has it

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 from sim.names.conventions import FOR_LANGUAGE, convention
 from sim.names.variants import write_name
 from sim.register import Register
-from sim.scenario.schema import DatedStop, DatedTip, Event, Flag, Link, Register as Where, Resolve
+from sim.scenario.schema import DatedStop, DatedTip, Event, Flag, Link, Resolve
+from sim.scenario.schema import Register as Where
 from sim.sources import check_at_stop
 
 if TYPE_CHECKING:
@@ -119,8 +120,11 @@ def _tip(model: Model, spec: DatedTip) -> None:
 
 
 def _written(model: Model, receiver: Agency, name: str, language: str) -> str:
-    """The name as a dated message gives it: written by its receiver if it is in the receiver's
-    language, else by a writer of that language (who then needs a translator)."""
+    """The name as a dated message gives it, written by its receiver or its author.
+
+    The receiver writes it when the message is in its language; otherwise a writer of the
+    message's language does (and the message then crosses the language barrier).
+    """
     if language in receiver.languages:
         return receiver.write_name(name)
     writer = convention(FOR_LANGUAGE[language])

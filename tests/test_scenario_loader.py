@@ -743,7 +743,7 @@ def test_an_override_with_an_unknown_final_key_is_judged_by_the_schema():
         "--set: agencies.Federal.staf: unknown key 'staf' (did you mean 'staff'?); allowed keys: "
         + "sources, kind, zone, jurisdiction, languages, bilingual_share, staff, triage_time, "
         "hours, forget, belief, raid_teams, raid_prep, raid_duration, databases, feeding, wanted, "
-            "convention, typo_rate, matcher, normalise"
+        "convention, typo_rate, matcher, normalise"
     ]
 
 

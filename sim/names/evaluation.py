@@ -89,9 +89,7 @@ class Score:
             "false_links_per_query": self.false_links / self.people,
             "f1": self.f1,
             "fugitive_recall": self.fugitive_recall,
-            "fugitive_recall_ci95": list(
-                wilson_interval(self.fugitive_links, self.fugitive_pairs)
-            ),
+            "fugitive_recall_ci95": list(wilson_interval(self.fugitive_links, self.fugitive_pairs)),
         }
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal, get_args
 
 import jellyfish
@@ -174,7 +174,7 @@ class Matcher:
         return any(same(name, record) for record in records)
 
 
-@lru_cache(maxsize=None)
+@cache
 def matcher(spec: MatcherSpec) -> Matcher:
     """The process-wide matcher of ``spec`` (so its cache outlives each replication)."""
     return Matcher(spec)

@@ -23,7 +23,7 @@ from sim.streams import Stream
 
 _VOWEL = "aeiouy"
 
-# Site patterns on the lower-cased name, by rule, in the order rules claim sites (conventions.RULES).
+# Site patterns on the lower-cased name, by rule, in the order rules claim sites (see RULES).
 _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("diacritic", "diacritic", re.compile(r"[^\x00-\x7f]")),
     ("article", "article", re.compile(r"(?<![a-z])(?:el|al)[- ](?=[a-z])")),

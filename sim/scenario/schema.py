@@ -41,7 +41,7 @@ Delay = Annotated[Any, BeforeValidator(parse_dist)]
 """A distribution of durations (see :mod:`sim.distributions`)."""
 
 MatcherField = Annotated[MatcherSpec, BeforeValidator(parse_matcher)]
-"""A name matcher: ``exact``, ``soundex``... or ``{jaro_winkler: 0.92}`` (see sim.names.matchers)."""
+"""A name matcher: ``exact``, ``soundex``... or ``{jaro_winkler: 0.92}`` (sim.names.matchers)."""
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Weight = Annotated[float, Field(ge=0.0)]
@@ -177,6 +177,7 @@ class Channel(Block):
     loss: Probability = 0.0
     filter: tuple[ChannelFilter, ...] = Field(default=("all",), min_length=1)
 
+
 class DatabaseAlerts(Block):
     """Who a database alerts when a tip written into it concerns a wanted identity."""
 
@@ -271,6 +272,7 @@ class Active(Block):
         if self.active_from and self.active_until and self.active_until <= self.active_from:
             raise ValueError("until must come after from (the source runs from `from` to `until`)")
         return self
+
 
 class Sightings(Active):
     """Informants who see the fugitive where he is and tell a police service."""
