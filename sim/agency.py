@@ -171,8 +171,11 @@ class Agency:
         model = self.model
         now = self.env.now
         tip.identified = identified
-        if not identified and tip.name is not None and model.wanted_anywhere:
-            model.counters.name_matches_missed += 1
+        if identified and tip.names_other:
+            model.counters.name_false_links += 1
+        elif not identified and tip.name is not None and not tip.names_other:
+            if model.wanted_anywhere:
+                model.counters.name_matches_missed += 1
         if model.tracing:
             event = "identified" if identified else "not_identified"
             model.ledger.log(now, event, tip.id, tip.root.id, self.name, tip.place, tip.name or "")

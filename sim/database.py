@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.names.matchers import matcher
+from sim.names.population import wanted_others
 from sim.register import Register
 from sim.scenario.schema import LOCAL
 from sim.scenario.schema import Database as DatabaseSpec
@@ -34,7 +35,11 @@ class Database:
         self.name = name
         self.spec = spec
         self.model = model
-        self.files = Register(matcher(spec.matcher.normalised(spec.normalise)), spec.wanted)
+        self.files = Register(
+            matcher(spec.matcher.normalised(spec.normalise)),
+            spec.wanted,
+            wanted_others(model.fugitive.names, spec.others_wanted),
+        )
         self.matches = self.files.matches  # the lookup every reader makes, without a hop
         self.stream = model.streams.stream(f"database:{name}")
         self.alert_targets: tuple[str, ...] = spec.alerts.to if spec.alerts else ()

@@ -23,26 +23,40 @@ from sim.names.matchers import Matcher
 class Register:
     """The wanted records of one database or one agency's own files, during a replication.
 
+    Args:
+        matcher: how a written name is compared with the records.
+        records: names wanted from the start, as written.
+        others: other people wanted here (as written; never changed by events).
+
     Attributes:
         matcher: how a written name is compared with the records.
-        records: the written names under which someone is wanted here.
+        records: the written names under which someone of the case is wanted here.
         flagged: the people (by the name the scenario gives them) wanted here.
         held: ambiguous flags waiting to be resolved: person -> name as written.
     """
 
-    __slots__ = ("_links", "_written", "flagged", "held", "matcher", "records")
+    __slots__ = ("_links", "_standing", "_written", "flagged", "held", "matcher", "records")
 
-    def __init__(self, matcher: Matcher, records: Iterable[str] = ()) -> None:
+    def __init__(
+        self, matcher: Matcher, records: Iterable[str] = (), others: Iterable[str] = ()
+    ) -> None:
         self.matcher = matcher
         self.records: set[str] = set(records)
         self.flagged: set[str] = set(self.records)
         self.held: dict[str, str] = {}
         self._links: dict[str, frozenset[str]] = {}
         self._written: dict[str, str] = {name: name for name in self.records}
+        standing = frozenset(others) - self.records
+        # Other people's records never change: one index per process serves every replication.
+        self._standing = matcher.index(standing) if standing else None
 
     def matches(self, name: str | None) -> bool:
         """True when the written ``name`` is taken for someone wanted here."""
-        return name is not None and self.matcher.any(name, self.records)
+        if name is None:
+            return False
+        if self.matcher.any(name, self.records):
+            return True
+        return self._standing is not None and self._standing(name)
 
     def flag(self, person: str, written: str) -> None:
         """Enter ``person`` as wanted, under the name as the keeper wrote it."""

@@ -150,6 +150,7 @@ class Matcher:
     def __init__(self, spec: MatcherSpec) -> None:
         self.spec = spec
         self._decisions: dict[tuple[str, str], bool] = {}
+        self._indexes: dict[frozenset[str], _Index] = {}
 
     def same(self, a: str, b: str) -> bool:
         """True when the written names ``a`` and ``b`` are taken for the same person."""
@@ -172,6 +173,63 @@ class Matcher:
             return name in records
         same = self.same
         return any(same(name, record) for record in records)
+
+    def index(self, records: frozenset[str]) -> Callable[[str], bool]:
+        """A lookup of many records that never change (a register's standing records), cached.
+
+        Phonetic and exact methods look the name's key up in a set; similarity methods scan the
+        records in C (rapidfuzz); the answer for each name is kept, so a replication that asks
+        about a name already seen in this process pays a dictionary lookup.
+        """
+        found = self._indexes.get(records)
+        if found is None:
+            found = self._indexes[records] = _Index(self.spec, records)
+        return found.holds
+
+
+class _Index:
+    """Standing records and the answers already given about names."""
+
+    def __init__(self, spec: MatcherSpec, records: frozenset[str]) -> None:
+        self.spec = spec
+        self.records = sorted(records)  # sorted: the scan order must not depend on hashing
+        self.answers: dict[str, bool] = {}
+        self.keys: set[object] | None = None
+        if spec.method == "exact" or spec.method in _CODES:
+            self.keys = {self._key(r) for r in self.records}
+        elif spec.normalise:
+            self.records = [normal_form(r) for r in self.records]
+
+    def _key(self, name: str) -> object:
+        if self.spec.normalise:
+            name = normal_form(name)
+        return name if self.spec.method == "exact" else _key(self.spec.method, name)
+
+    def holds(self, name: str) -> bool:
+        answer = self.answers.get(name)
+        if answer is None:
+            answer = self.answers[name] = self._decide(name)
+        return answer
+
+    def _decide(self, name: str) -> bool:
+        if self.keys is not None:
+            return self._key(name) in self.keys
+        spec = self.spec
+        query = normal_form(name) if spec.normalise else name
+        if spec.method == "jaro_winkler":
+            best = process.extractOne(
+                query, self.records, scorer=JaroWinkler.similarity, score_cutoff=spec.threshold
+            )
+            return best is not None
+        if spec.method == "levenshtein":
+            best = process.extractOne(
+                query,
+                self.records,
+                scorer=Levenshtein.normalized_distance,
+                score_cutoff=spec.threshold,
+            )
+            return best is not None
+        return any(_decide(spec, query, record) for record in self.records)
 
 
 @cache

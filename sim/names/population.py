@@ -10,6 +10,8 @@ project (common names, in the spelling a Belgian register would hold). The mix o
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sim.streams import Stream
 
 MAGHREBI_GIVEN = (
@@ -122,3 +124,31 @@ def population(stream: Stream, size: int = DEFAULT_SIZE) -> list[tuple[str, str]
             seen.add(name)
             people.append((origin, name))
     return people
+
+
+#: How many of the model's population may be wanted in a database (the rest are named by tips).
+WANTED_POOL = 1000
+
+
+@lru_cache(maxsize=4)
+def _model_population(excluded: tuple[str, ...]) -> tuple[str, ...]:
+    people = population(Stream(0, 0, "names.population"), DEFAULT_SIZE)
+    return tuple(name for _, name in people if name not in excluded)
+
+
+def wanted_others(excluded: tuple[str, ...], count: int) -> tuple[str, ...]:
+    """The first ``count`` people of the wanted pool: other people wanted in a database.
+
+    The model's population (seed 0, without the fugitive's names in ``excluded``) is the same in
+    every replication and process, so that the matchers' caches serve every replication.
+    """
+    return _model_population(excluded)[: min(count, WANTED_POOL)]
+
+
+def others(excluded: tuple[str, ...]) -> tuple[str, ...]:
+    """People that false tips name: the model's population beyond the wanted pool.
+
+    Nobody a tip names is wanted under his own name, so matching such a name to a record is
+    always a false link.
+    """
+    return _model_population(excluded)[WANTED_POOL:]

@@ -192,6 +192,7 @@ class Database(Block):
     matcher: MatcherField = "exact"
     normalise: bool = False
     wanted: tuple[Name, ...] = ()
+    others_wanted: int = Field(default=0, ge=0, le=1000)
     hit_delay: Delay = 0.0
     alerts: DatabaseAlerts | None = None
 
@@ -309,6 +310,15 @@ class Noise(Active):
     places: tuple[Name, ...] | Literal["all"] = "all"
     reporters: dict[Name, Weight] = Field(default_factory=lambda: {LOCAL: 1.0})
     names_fugitive: Probability = 0.0
+    names_others: Probability = 0.0
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> Noise:
+        if self.names_fugitive + self.names_others > 1:
+            raise ValueError(
+                "names_fugitive + names_others is more than 1: they are shares of the same tips"
+            )
+        return self
 
 
 class TipSources(Block):
