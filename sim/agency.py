@@ -173,8 +173,8 @@ class Agency:
         tip.identified = identified
         if identified and tip.names_other:
             model.counters.name_false_links += 1
-        elif not identified and tip.name is not None and not tip.names_other:
-            if model.wanted_anywhere:
+        elif not identified and tip.name is not None and model.wanted_anywhere:
+            if not tip.names_other:  # his name, as written, that nobody recognised
                 model.counters.name_matches_missed += 1
         if model.tracing:
             event = "identified" if identified else "not_identified"

@@ -1,10 +1,13 @@
 """Spelling variants: the name a writer puts down when he writes someone else's name.
 
 A name is cut once into literal text and *sites* (see :mod:`sim.names.conventions`): the places
-where a writing habit can apply. Writing it is then cheap: one draw per site from the writer's
-stream decides whether he re-spells it, a second picks the spelling; one draw decides whether he
-puts the surname first, one whether he makes a typing error. The cut is cached per name, so the
-model's per-tip path does no pattern matching after the first time a name is seen.
+where a writing habit can apply. Each site is re-spelt with its rule's probability, independently,
+and the surname is put first with the ``order`` probability. Drawing that is cheap: one draw from
+the writer's stream says whether anything changes at all (most writings change nothing); only
+then are the sites visited, each conditioned on at least one change among it and those after it
+(the same law as one draw per site, for a fraction of the draws), and a further draw picks each
+new spelling. One last draw decides a typing error. The cut and these chances are cached per name
+and convention, so the model's per-tip path does no pattern matching after the first time.
 
 Two ways of writing (:func:`write_name`): a name **heard** (an informant's call, a translator's
 reading, a warning) is re-spelt in the writer's convention; a name **copied** from papers (a
@@ -84,6 +87,43 @@ def cut(name: str) -> tuple[Piece, ...]:
     return tuple(pieces)
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How one convention writes one name: its pieces, sites and chances.
+
+    ``chances`` holds each site's re-spelling chance, in order, then the chance of surname-first;
+    ``tails[i]`` is the chance that at least one of ``chances[i:]`` comes true.
+    """
+
+    name: str
+    texts: tuple[str, ...]
+    sites: tuple[tuple[int, Site], ...]
+    chances: tuple[float, ...]
+    tails: tuple[float, ...]
+
+
+_PLANS: dict[tuple[str, str, float], _Plan] = {}
+
+
+def _plan(name: str, convention: Convention, variation: float) -> _Plan:
+    key = (name, convention.name, variation)
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) > 65536:
+            _PLANS.clear()  # bounded memory: typos make endless new names
+        pieces = cut(name)
+        sites = tuple((i, p) for i, p in enumerate(pieces) if isinstance(p, Site))
+        rules = [site.rule for _, site in sites] + ["order"]
+        chances = tuple(min(1.0, convention.respell[rule] * variation) for rule in rules)
+        tails, none_after = [], 1.0
+        for chance in reversed(chances):
+            none_after *= 1.0 - chance
+            tails.append(1.0 - none_after)
+        texts = tuple(p if isinstance(p, str) else p.text for p in pieces)
+        plan = _PLANS[key] = _Plan(name, texts, sites, chances, tuple(reversed(tails)))
+    return plan
+
+
 def _overlaps(start: int, end: int, s: int, e: int) -> bool:
     if start == end:  # an insertion point may sit at a span's edge, not inside it
         return s < start < e
@@ -145,32 +185,11 @@ def write_name(
     Returns:
         The written name; ``name`` itself when nothing changed.
     """
-    changed = False
     text = name
     if heard:
-        parts: list[str] = []
-        respell = convention.respell
-        for piece in cut(name):
-            if type(piece) is str:
-                parts.append(piece)
-                continue
-            if stream.uniform() < respell[piece.rule] * variation:
-                spelling = _respell(piece, convention, stream.uniform())
-                if fired is not None:
-                    fired.append(piece.rule)
-                changed = changed or spelling != piece.text
-                parts.append(spelling)
-            else:
-                parts.append(piece.text)
-        if changed:
-            text = "".join(parts)
-        if stream.uniform() < respell["order"] * variation:
-            if fired is not None:
-                fired.append("order")
-            text, moved = surname_first(text)
-            changed = changed or moved
-        if changed:
-            text = capitalise(text)
+        plan = _plan(name, convention, variation)
+        if stream.uniform() < plan.tails[0]:  # something is re-spelt: which sites?
+            text = _respell_sites(plan, convention, stream, fired)
     if stream.uniform() < typo_rate:
         if fired is not None:
             fired.append("typo")
@@ -178,6 +197,35 @@ def write_name(
     return text
 
 
+def _respell_sites(
+    plan: _Plan, convention: Convention, stream: Stream, fired: list[str] | None
+) -> str:
+    """The name with its sites re-spelt, given that at least one change happens."""
+    parts = list(plan.texts)
+    chances, tails = plan.chances, plan.tails
+    changed = happened = False
+    for k, (slot, site) in enumerate(plan.sites):
+        u = stream.uniform()
+        # Until one change has happened, condition on at least one among this site and after.
+        if (u < chances[k]) if happened else (u * tails[k] < chances[k]):
+            happened = True
+            spelling = _respell(site, convention, stream.uniform())
+            if fired is not None:
+                fired.append(site.rule)
+            changed = changed or spelling != site.text
+            parts[slot] = spelling
+    text = "".join(parts)
+    order = len(plan.sites)
+    u = stream.uniform()
+    if (u < chances[order]) if happened else True:  # the last chance left: it must come true
+        if fired is not None:
+            fired.append("order")
+        text, moved = surname_first(text)
+        changed = changed or moved
+    return capitalise(text) if changed else plan.name
+
+
+@lru_cache(maxsize=16384)
 def surname_first(name: str) -> tuple[str, bool]:
     """``name`` with the surname (last token and its particles) moved to the front."""
     tokens = name.split()
@@ -189,6 +237,7 @@ def surname_first(name: str) -> tuple[str, bool]:
     return " ".join(tokens[start:] + tokens[:start]), True
 
 
+@lru_cache(maxsize=16384)
 def capitalise(name: str) -> str:
     """Each part of each token capitalised, a hyphenated article (``el-``) left lower-case."""
     tokens = []
