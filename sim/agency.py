@@ -171,11 +171,10 @@ class Agency:
         model = self.model
         now = self.env.now
         tip.identified = identified
-        if identified and tip.names_other:
-            model.counters.name_false_links += 1
+        if tip.names_other:  # somebody else's name: linking it to a wanted record is false
+            model.counters.name_false_links += identified
         elif not identified and tip.name is not None and model.wanted_anywhere:
-            if not tip.names_other:  # his name, as written, that nobody recognised
-                model.counters.name_matches_missed += 1
+            model.counters.name_matches_missed += 1
         if model.tracing:
             event = "identified" if identified else "not_identified"
             model.ledger.log(now, event, tip.id, tip.root.id, self.name, tip.place, tip.name or "")
