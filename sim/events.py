@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING
 from sim.names.conventions import FOR_LANGUAGE, convention
 from sim.names.variants import write_name
 from sim.register import Register
-from sim.scenario.schema import DatedStop, DatedTip, Event, Flag, Link, Resolve
-from sim.scenario.schema import Register as Where
+from sim.scenario.schema import DatedStop, DatedTip, Event, Flag, Link, RegisterEntry, Resolve
 from sim.sources import check_at_stop
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ def _happen(model: Model, event: Event, stream: object) -> None:
         _stop(model, event.stop, stream)
 
 
-def _register(model: Model, where: Where) -> tuple[str, Register, Agency | None]:
+def _register(model: Model, where: RegisterEntry) -> tuple[str, Register, Agency | None]:
     """The register an event writes into, its name, and who keeps it (writes its names)."""
     if where.database is not None:
         database = model.databases[where.database]

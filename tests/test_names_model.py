@@ -148,3 +148,19 @@ def test_capture_probability_never_falls_when_recall_rises():
 def test_every_agency_spells_names_from_its_own_stream(agency):
     model = Model(load_scenario(BASE), seed=1, replication=0)
     assert f"names:{agency}" in model.streams.names
+
+
+# --- false links: other people's names taken for a wanted one ---------------------------------
+
+NOISY = (
+    "tips.noise=[{rate: 20/day, reporters: {Federal: 1}, names_others: 1}]",
+    "databases.BNG.others_wanted=300",
+)
+
+
+@pytest.mark.parametrize(("method", "false_links"), [("exact", False), ("match_rating", True)])
+def test_only_a_loose_matcher_takes_other_people_for_wanted_ones(method, false_links):
+    record = run(*NOISY, f"databases.BNG.matcher={method}", f"events=[{FLAG}]")
+    assert record["tips_false"] > 200
+    assert (record["name_false_links"] > 0) is false_links, record["name_false_links"]
+    assert (record["raids_on_false_tips"] > 0) is false_links

@@ -333,20 +333,20 @@ class TipSources(Block):
 # --- scheduled events -----------------------------------------------------------------------
 
 
-class Register(Block):
+class RegisterEntry(Block):
     """Common to what is entered in a register: a database or one agency's own files."""
 
     database: Name | None = None
     agency: Name | None = None
 
     @model_validator(mode="after")
-    def _one_target(self) -> Register:
+    def _one_target(self) -> RegisterEntry:
         if (self.database is None) == (self.agency is None):
             raise ValueError("give exactly one of database or agency")
         return self
 
 
-class Flag(Register):
+class Flag(RegisterEntry):
     """A wanted flag entered in a database or an agency's own files."""
 
     name: Name
@@ -354,14 +354,14 @@ class Flag(Register):
     verbatim: bool = False
 
 
-class Link(Register):
+class Link(RegisterEntry):
     """An alias (a false ID, a nom de guerre) linked to the identity it belongs to."""
 
     alias: Name
     name: Name
 
 
-class Resolve(Register):
+class Resolve(RegisterEntry):
     """An ambiguous flag resolved: the record held back is created."""
 
     name: Name
