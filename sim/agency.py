@@ -7,8 +7,12 @@ database it can read? a hit/no-hit database costs a round trip to its owner); if
 place is in its jurisdiction and it has raid teams, **plan a search**; then forward copies along its
 channels (filters apply) and write the tip to the databases it feeds.
 
-Randomness: ``agency:NAME`` (triage time, forgetting, belief) and ``agency:NAME.feed`` (database
-writes) are the agency's own streams.
+Names: the agency writes every name it takes down (an informant's call, a translated message, a
+flag, the papers at a stop) in its own convention (:mod:`sim.names`), and its own files compare
+names with its matcher.
+
+Randomness: ``agency:NAME`` (triage time, forgetting, belief), ``agency:NAME.feed`` (database
+writes) and ``names:NAME`` (how it spells names) are the agency's own streams.
 """
 
 from __future__ import annotations
@@ -19,7 +23,12 @@ from typing import TYPE_CHECKING
 import simpy
 
 from sim.desk import Desk
+from sim.names.conventions import convention
+from sim.names.matchers import matcher
+from sim.names.variants import write_name
+from sim.register import Register
 from sim.scenario.schema import Agency as AgencySpec
+from sim.scenario.schema import convention_of
 from sim.tip import Fate, Tip
 
 if TYPE_CHECKING:
@@ -48,7 +57,9 @@ class Agency:
         self.verdicts = model.streams.stream(f"agency:{name}.verdicts")  # forget, belief
         self.calls = model.streams.stream(f"agency:{name}.calls")  # escalation delays
         self.feed_stream = model.streams.stream(f"agency:{name}.feed")
-        self.wanted: set[str] = set(spec.wanted)
+        self.names_stream = model.streams.stream(f"names:{name}")
+        self.convention = convention(convention_of(spec))
+        self.files = Register(matcher(spec.matcher.normalised(spec.normalise)), spec.wanted)
         self.out: list[Channel] = []
         self.reads: list[Database] = []
         self.hits: list[Database] = []
@@ -74,10 +85,13 @@ class Agency:
             if access in ("feed", "read_feed"):
                 self.feeds.append(db)
 
-    def flag(self, name: str) -> None:
-        """Enter ``name`` as wanted in this agency's own files."""
-        self.wanted.add(name)
-        self.model.ledger.log(self.env.now, "flag", agency=self.name, detail=name)
+    def write_name(self, name: str, heard: bool = True) -> str:
+        """``name`` as this agency writes it down: heard (re-spelt) or copied from papers."""
+        spec = self.spec
+        variation = self.model.scenario.names.variation
+        return write_name(
+            name, self.convention, self.names_stream, spec.typo_rate, variation, heard
+        )
 
     # --- identification -----------------------------------------------------------------------
 
@@ -85,13 +99,13 @@ class Agency:
         """True when ``name`` matches a wanted record this agency sees directly (no hit/no-hit)."""
         if name is None:
             return False
-        return name in self.wanted or any(db.matches(name) for db in self.reads)
+        return self.files.matches(name) or any(db.matches(name) for db in self.reads)
 
     def identify(self, name: str | None) -> float | None:
         """Hours until ``name`` is recognised as wanted here (0: at once), or None if it is not."""
         if name is None:
             return None
-        if name in self.wanted:  # own files: names as this agency wrote them
+        if self.files.matches(name):  # own files: names as this agency wrote them
             return 0.0
         for db in self.reads:
             if db.matches(name):
@@ -185,7 +199,9 @@ class Agency:
         model = self.model
         now = self.env.now
         tip.identified = identified
-        if not identified and tip.name is not None and model.wanted_anywhere:
+        if tip.names_other:  # somebody else's name: linking it to a wanted record is false
+            model.counters.name_false_links += identified
+        elif not identified and tip.name is not None and model.wanted_anywhere:
             model.counters.name_matches_missed += 1
         if model.tracing:
             event = "identified" if identified else "not_identified"

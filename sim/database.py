@@ -1,8 +1,12 @@
 """Databases: shared registers of wanted identities, fed by agencies, that may raise alerts.
 
-A database holds wanted names *as written* by whoever flagged them. Agencies read it (a direct
-lookup), read it only by hit/no-hit (a match costs a round trip to the owner for the content, as in
-the 2016 common foreign-fighter database, FACTS.md §2), and feed it with the tips they triage
+A database holds wanted names *as written* by whoever flagged them (a
+:class:`~sim.register.Register` with the database's matcher, aliases linked only by link events,
+ambiguous flags held until resolved). Agencies read it (a direct lookup), read it only by
+hit/no-hit (a match costs a round
+trip to the owner for the content, as in the 2016 common foreign-fighter database, FACTS.md §2:
+the owner answers in its working hours, after the database's ``hit_delay``), and feed it with the
+tips they triage, each entry holding the name as the feeding agency has it
 (after a write delay; some writes are never made: the Mechelen tip was decided on 31 Dec 2015 and
 never entered, FACTS.md §5). A database set up to alert pushes a tip naming a wanted identity to the
 services that should act on it: the centralised setup's answer to fragmented channels.
@@ -12,7 +16,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.identity import matcher_for
+from sim.names.matchers import matcher
+from sim.names.population import wanted_others
+from sim.register import Register
 from sim.scenario.schema import LOCAL
 from sim.scenario.schema import Database as DatabaseSpec
 from sim.tip import Fate, Tip
@@ -29,24 +35,27 @@ class Database:
         self.name = name
         self.spec = spec
         self.model = model
-        self.matcher = matcher_for(spec.matcher)
-        self.wanted: set[str] = set(spec.wanted)
+        self.files = Register(
+            matcher(spec.matcher.normalised(spec.normalise)),
+            spec.wanted,
+            wanted_others(model.fugitive.names, spec.others_wanted),
+        )
+        self.matches = self.files.matches  # the lookup every reader makes, without a hop
         self.stream = model.streams.stream(f"database:{name}")
         self.alert_targets: tuple[str, ...] = spec.alerts.to if spec.alerts else ()
-
-    def flag(self, name: str) -> None:
-        """Enter ``name`` as wanted (an arrest warrant, a watch-list entry)."""
-        self.wanted.add(name)
-        self.model.ledger.log(self.model.env.now, "flag", agency=self.name, detail=name)
-
-    def matches(self, name: str | None) -> bool:
-        """True when the written ``name`` matches a wanted record here."""
-        return name is not None and self.matcher.matches(name, self.wanted)
+        self.owner: Agency | None = None  # set once the agencies exist (Model._build)
 
     def hit_delay(self) -> float:
-        """Hours the owner takes to answer a hit/no-hit query with the record's content."""
+        """Hours until the owner answers a hit/no-hit query with the record's content.
+
+        The owner answers only in its working hours, and then takes the database's ``hit_delay``.
+        """
         self.model.counters.db_hit_queries += 1
-        return self.spec.hit_delay.sample(self.stream)
+        delay = self.spec.hit_delay.sample(self.stream)
+        owner = self.owner
+        if owner is not None and owner.hours is not None:
+            delay += owner.hours.wait(self.model.env.now)
+        return delay
 
     def write(self, tip: Tip, writer: Agency) -> bool:
         """``writer`` enters ``tip``: after its write delay, unless the write is skipped.

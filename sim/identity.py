@@ -1,9 +1,9 @@
-"""Names and identity: whether a name as written matches a wanted identity.
+"""Misreading a name: the garbling of a name read across the language barrier.
 
 A database or an agency's files hold names *as written* by whoever entered them; a tip carries the
-name as its writer spelled it. Whether the two are taken for the same person is the matcher's
-decision. The core model uses exact matching of the written name; a misread in translation garbles
-the name so that it no longer matches (DESIGN.md §2.3-2.4).
+name as its writer spelled it; whether the two are taken for the same person is the matcher's
+decision (:mod:`sim.names.matchers`). A misread in translation garbles the name (DESIGN.md §2.3):
+an exact matcher no longer recognises it, a fuzzy one may.
 """
 
 from __future__ import annotations
@@ -11,23 +11,6 @@ from __future__ import annotations
 from sim.streams import Stream
 
 _VOWELS = "aeiouy"
-
-
-class ExactMatcher:
-    """Takes two written names for the same person only when they are identical."""
-
-    name = "exact"
-
-    def matches(self, written: str, records: set[str] | frozenset[str]) -> bool:
-        """True when ``written`` is one of ``records`` letter for letter."""
-        return written in records
-
-
-def matcher_for(kind: str) -> ExactMatcher:
-    """The matcher a database or agency uses, by its scenario name."""
-    if kind != "exact":
-        raise ValueError(f"unknown matcher {kind!r}")
-    return ExactMatcher()
 
 
 def garble(name: str, stream: Stream) -> str:

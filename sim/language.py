@@ -3,8 +3,10 @@
 When a message reaches a service that does not work in its language, a bilingual officer reads it
 with the probability of the receiver's bilingual share (58 % of Brussels officers were bilingual,
 FACTS.md §1); otherwise it waits for a translator from a shared pool (a simpy resource) for a
-translation time. Either way it may be **misread**: the name is garbled (so it no longer matches) or
-the place becomes a neighbouring commune (so the search goes to the wrong address).
+translation time. Either way the reader writes the name again in the receiver's convention (a
+Dutch reader writes the ``ou`` of a French message as ``oe``, :mod:`sim.names`), and the message
+may be **misread**: the name is garbled (a fuzzy matcher may still recover it, an exact one will
+not) or the place becomes a neighbouring commune (so the search goes to the wrong address).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class LanguageDesk:
             receiver.receive(tip)
             return
         if self.stream.chance(receiver.spec.bilingual_share):
+            self._respell(tip, receiver)
             self._maybe_misread(tip, self.spec.misread_bilingual)
             tip.language = receiver.language
             receiver.receive(tip)
@@ -68,10 +71,17 @@ class LanguageDesk:
         counters.tips_translated += 1
         counters.translation_wait_hours += env.now - arrived
         model.ledger.log(env.now, "translated", tip.id, tip.root.id, receiver.name, tip.place)
+        self._respell(tip, receiver)
         self._maybe_misread(tip, self.spec.misread_translated)
         tip.language = receiver.language
         tip.stage = Fate.AWAITING_TRIAGE
         receiver.receive(tip)
+
+    @staticmethod
+    def _respell(tip: Tip, receiver: Agency) -> None:
+        """The reader writes the name again, in the receiver's convention."""
+        if tip.name is not None:
+            tip.name = receiver.write_name(tip.name)
 
     def _maybe_misread(self, tip: Tip, probability: float) -> None:
         stream = self.misread_stream

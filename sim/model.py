@@ -81,6 +81,8 @@ class Model:
             for name, a in sc.agencies.items()
             if a.kind == "local_police" and a.zone is not None
         }
+        for name, database in self.databases.items():
+            database.owner = self.agencies.get(sc.databases[name].owner or "")
         for agency in self.agencies.values():
             agency.connect(self.databases)
         for spec in sc.channels:
@@ -96,10 +98,11 @@ class Model:
             *(StopSource(self, i, s) for i, s in enumerate(tips.stops)),
             *(NoiseSource(self, i, s) for i, s in enumerate(tips.noise)),
         ]
+        self.event_names = self.streams.stream("names:events")
         names = set(self.fugitive.names)
-        self.wanted_anywhere = any(names & set(db.wanted) for db in self.databases.values()) or any(
-            names & agency.wanted for agency in self.agencies.values()
-        )
+        registers = [*(db.files for db in self.databases.values())]
+        registers += [agency.files for agency in self.agencies.values()]
+        self.wanted_anywhere = any(names & register.flagged for register in registers)
 
     def _night_rule(self) -> NightRule | None:
         spec = self.scenario.raids.night_rule

@@ -24,6 +24,7 @@ COUNTERS: tuple[str, ...] = (
     "tips_dismissed",
     "tips_duplicate",
     "name_matches_missed",
+    "name_false_links",
     "tips_no_jurisdiction",
     "tips_escalated",
     "db_writes",

@@ -4,14 +4,17 @@
   police service; with probability ``accuracy`` they name the right address, else a neighbouring
   commune.
 * **intercepts**: an intelligence service learns his current place at some rate, after a lag.
-* **stops**: a patrol stops him at some rate; the officer checks what the agency can see. A wanted
-  match within the hold time is a capture on the spot; otherwise he is released.
+* **stops**: a patrol stops him at some rate; the officer copies the name from his papers (typing
+  errors only) and checks what the agency can see. A wanted match within the hold time is a
+  capture on the spot; otherwise he is released.
 * **noise**: false tips about random places (weighted by population), at realistic volume, that
-  cost analysts and raid teams.
+  cost analysts and raid teams. Some name him, some name other people (a generated population,
+  :mod:`sim.names.population`): a matcher that takes another name for his makes a false link.
 
 Sightings, intercepts and stops are :class:`~sim.hazard.HazardClock` s tied to the fugitive's place,
 each with two streams: ``NAME.when`` for timing and ``NAME.what`` for content, so that the same path
-gives the same raw sightings in every setup.
+gives the same raw sightings in every setup. The agency told writes the name down in its own
+convention (its ``names:AGENCY`` stream).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.hazard import HazardClock
+from sim.names.population import others
 from sim.scenario.schema import LOCAL, Intercepts, Noise, Sightings, Stops
 from sim.streams import Stream
 
@@ -122,7 +126,7 @@ class SightingSource(Source):
         place, house, right = self.observed_place(self.spec.accuracy)
         named = self.what.chance(self.spec.named)
         agency = self.reporter(self.weights, self.names, place)
-        name = model.fugitive.spec.name if named else None
+        name = agency.write_name(model.fugitive.spec.name) if named else None
         tip = model.new_tip("sighting", place, house, name, right, agency.language)
         agency.receive(tip)
 
@@ -144,7 +148,8 @@ class InterceptSource(Source):
         place, house, right = self.observed_place(self.spec.accuracy)
         agency = model.agencies[self.spec.agency]
         lag = self.spec.lag.sample(self.what)
-        tip = model.new_tip("intercept", place, house, model.fugitive.spec.name, right, "")
+        name = agency.write_name(model.fugitive.spec.name)
+        tip = model.new_tip("intercept", place, house, name, right, "")
         tip.language = agency.language
         model.env.timeout(lag).callbacks.append(lambda _e: agency.receive(tip))
 
@@ -181,7 +186,7 @@ def check_at_stop(model: Model, agency: Agency, hold: float, stream: Stream) -> 
     (FACTS.md §4).
     """
     fugitive = model.fugitive
-    name = fugitive.name_presented(stream.uniform())
+    name = agency.write_name(fugitive.name_presented(stream.uniform()), heard=False)
     delay = agency.identify(name)
     model.counters.stops += 1
     now = model.env.now
@@ -205,6 +210,11 @@ class NoiseSource(Source):
         self.places = model.geography.expand(spec.places)
         self.place_weights = model.geography.population_weights(self.places)
         self.names, self.weights = _cumulative(spec.reporters)
+        # A stream of its own, so that naming other people shifts none of the tips' other draws.
+        self.who: Stream = model.streams.stream(f"noise.{index}.who")
+        rest = 1.0 - spec.names_fugitive
+        self.others_share = spec.names_others / rest if rest > 0 else 0.0
+        self.people = others(model.fugitive.names) if spec.names_others > 0 else ()
 
     def rate_now(self) -> float:
         """The rate within the window."""
@@ -216,6 +226,13 @@ class NoiseSource(Source):
         place = self.places[self.what.pick(self.place_weights)]
         named = self.what.chance(self.spec.names_fugitive)
         agency = self.reporter(self.weights, self.names, place)
-        name = model.fugitive.spec.name if named else None
+        name, other = None, False
+        if named:
+            name = agency.write_name(model.fugitive.spec.name)
+        elif self.people and self.who.chance(self.others_share):
+            people = self.people
+            person = people[min(int(self.who.uniform() * len(people)), len(people) - 1)]
+            name, other = agency.write_name(person), True
         tip = model.new_tip("noise", place, None, name, False, agency.language)
+        tip.names_other = other
         agency.receive(tip)

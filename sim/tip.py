@@ -52,6 +52,7 @@ class Tip:
         language: language the copy is written in.
         identified: the sender had matched the name to a wanted identity (carried along).
         garbled: the name was misread on the way.
+        names_other: hidden ground truth: the name is somebody else's (a false link if matched).
         stage: where a live copy waits (a Fate used if the run ends before it moves on).
         fate: for a root, the furthest any copy got.
         live: for a root, how many copies are still in flight.
@@ -70,6 +71,7 @@ class Tip:
         "language",
         "live",
         "name",
+        "names_other",
         "observed",
         "parent_id",
         "place",
@@ -102,6 +104,7 @@ class Tip:
         self.language = language
         self.identified = False
         self.garbled = False
+        self.names_other = False
         self.stage = Fate.AWAITING_TRIAGE
         self.fate = Fate.DUPLICATE
         self.live = 0
@@ -117,6 +120,7 @@ class Tip:
         twin.created = now
         twin.identified = self.identified
         twin.garbled = self.garbled
+        twin.names_other = self.names_other
         return twin
 
     def __repr__(self) -> str:

@@ -334,7 +334,7 @@ SCHEMA_CASES = [
         '  - at: "2015-11-15 10:00"\n    tip: {to: Federal, current: true}\n',
         '- at: "2015-11-15',
         "events.0",
-        r"an event needs exactly one of flag, tip or stop$",
+        r"an event needs exactly one of flag, link, resolve, tip or stop$",
     ),
     (
         "raids:\n",
@@ -743,7 +743,7 @@ def test_an_override_with_an_unknown_final_key_is_judged_by_the_schema():
         "--set: agencies.Federal.staf: unknown key 'staf' (did you mean 'staff'?); allowed keys: "
         + "sources, kind, zone, jurisdiction, languages, bilingual_share, staff, triage_time, "
         "hours, forget, belief, raid_teams, raid_prep, raid_duration, databases, feeding, wanted, "
-        "escalation"
+        "escalation, convention, typo_rate, matcher, normalise"
     ]
 
 

@@ -10,6 +10,7 @@ from sim.cli import attribute as attribute_command
 from sim.cli import bench as bench_command
 from sim.cli import compare as compare_command
 from sim.cli import export as export_command
+from sim.cli import names as names_command
 from sim.cli import report as report_command
 from sim.cli import run as run_command
 from sim.cli import sweep as sweep_command
@@ -33,6 +34,7 @@ app.command("trace")(trace_command.trace_command)
 app.command("report")(report_command.report)
 app.command("attribute")(attribute_command.attribute_command)
 app.command("bench")(bench_command.bench)
+app.command("names")(names_command.names)
 
 
 def main() -> None:

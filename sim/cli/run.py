@@ -42,6 +42,7 @@ SHOWN = (
     ("tips_translated", "messages translated"),
     ("tips_misread", "messages misread"),
     ("name_matches_missed", "names not matched"),
+    ("name_false_links", "other people's names taken for his"),
     ("raids_planned", "searches planned"),
     ("raids_deferred_night", "searches deferred by the night rule"),
     ("night_deferral_hours", "hours of night deferral"),

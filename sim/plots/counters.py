@@ -22,6 +22,7 @@ FRICTIONS: tuple[tuple[str, str], ...] = (
     ("tips_translated", "messages translated"),
     ("tips_misread", "messages misread"),
     ("name_matches_missed", "names not matched"),
+    ("name_false_links", "other people's names taken for his"),
     ("raids_planned", "searches planned"),
     ("raids_deferred_night", "searches deferred by the night rule"),
     ("raids_empty", "searches that found nobody"),

@@ -360,14 +360,16 @@ def _check_tips(doc: dict[str, Any], known: _Known) -> Iterator[Finding]:
 def _check_events(doc: dict[str, Any], known: _Known) -> Iterator[Finding]:
     for i, body in _items(doc.get("events")):
         event = _map(body)
-        flag, tip, stop = (_map(event.get(k)) for k in ("flag", "tip", "stop"))
-        if (database := _text(flag.get("database"))) and database not in known.databases:
-            yield (
-                ("events", i, "flag", "database"),
-                _unknown("database", "databases", database, known.databases),
-            )
+        tip, stop = _map(event.get("tip")), _map(event.get("stop"))
+        registers = [(kind, _map(event.get(kind))) for kind in ("flag", "link", "resolve")]
+        for kind, register in registers:
+            if (database := _text(register.get("database"))) and database not in known.databases:
+                yield (
+                    ("events", i, kind, "database"),
+                    _unknown("database", "databases", database, known.databases),
+                )
         for at, agency in (
-            (("events", i, "flag", "agency"), _text(flag.get("agency"))),
+            *((("events", i, kind, "agency"), _text(r.get("agency"))) for kind, r in registers),
             (("events", i, "tip", "to"), _text(tip.get("to"))),
             (("events", i, "stop", "agency"), _text(stop.get("agency"))),
         ):

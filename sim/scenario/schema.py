@@ -19,6 +19,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from sim.clock import DAY_NAMES
 from sim.distributions import parse_dist
+from sim.names.conventions import FOR_LANGUAGE
+from sim.names.matchers import MatcherSpec, parse_matcher
 from sim.units import parse_datetime, parse_duration, parse_rate, parse_time_of_day
 
 # --- scalar types with units ----------------------------------------------------------------
@@ -38,12 +40,16 @@ DateTime = Annotated[datetime, BeforeValidator(parse_datetime)]
 Delay = Annotated[Any, BeforeValidator(parse_dist)]
 """A distribution of durations (see :mod:`sim.distributions`); an omitted one is ``Fixed(0)``."""
 
+MatcherField = Annotated[MatcherSpec, BeforeValidator(parse_matcher)]
+"""A name matcher: ``exact``, ``soundex``... or ``{jaro_winkler: 0.92}`` (sim.names.matchers)."""
+
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Weight = Annotated[float, Field(ge=0.0)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Note = str | list[str] | None
 
 Language = Literal["fr", "nl", "de", "en", "tr", "ar"]
+Convention = Literal["fr", "nl", "en", "tr"]
 AgencyKind = Literal[
     "local_police",
     "federal_police",
@@ -158,6 +164,15 @@ class Agency(Block):
     feeding: Feeding = Feeding()
     wanted: tuple[Name, ...] = ()
     escalation: Escalation | None = None
+    convention: Convention | None = None
+    typo_rate: Probability = 0.0
+    matcher: MatcherField = "exact"
+    normalise: bool = False
+
+
+def convention_of(agency: Agency) -> str:
+    """The convention an agency writes names in: its own, or its first language's."""
+    return agency.convention or FOR_LANGUAGE[agency.languages[0]]
 
 
 class Channel(Block):
@@ -181,8 +196,10 @@ class Database(Block):
     """A shared register of identities (and the tips written to it)."""
 
     owner: Name | None = None
-    matcher: Literal["exact"] = "exact"
+    matcher: MatcherField = "exact"
+    normalise: bool = False
     wanted: tuple[Name, ...] = ()
+    others_wanted: int = Field(default=0, ge=0, le=1000)
     hit_delay: Delay = 0.0
     alerts: DatabaseAlerts | None = None
 
@@ -325,6 +342,15 @@ class Noise(Active):
     places: tuple[Name, ...] | Literal["all"] = "all"
     reporters: dict[Name, Weight] = Field(default_factory=lambda: {LOCAL: 1.0})
     names_fugitive: Probability = 0.0
+    names_others: Probability = 0.0
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> Noise:
+        if self.names_fugitive + self.names_others > 1:
+            raise ValueError(
+                "names_fugitive + names_others is more than 1: they are shares of the same tips"
+            )
+        return self
 
 
 class TipSources(Block):
@@ -339,18 +365,38 @@ class TipSources(Block):
 # --- scheduled events -----------------------------------------------------------------------
 
 
-class Flag(Block):
-    """A wanted flag entered in a database or an agency's own files."""
+class RegisterEntry(Block):
+    """Common to what is entered in a register: a database or one agency's own files."""
 
-    name: Name
     database: Name | None = None
     agency: Name | None = None
 
     @model_validator(mode="after")
-    def _one_target(self) -> Flag:
+    def _one_target(self) -> RegisterEntry:
         if (self.database is None) == (self.agency is None):
             raise ValueError("give exactly one of database or agency")
         return self
+
+
+class Flag(RegisterEntry):
+    """A wanted flag entered in a database or an agency's own files."""
+
+    name: Name
+    ambiguous: bool = False
+    verbatim: bool = False
+
+
+class Link(RegisterEntry):
+    """An alias (a false ID, a nom de guerre) linked to the identity it belongs to."""
+
+    alias: Name
+    name: Name
+
+
+class Resolve(RegisterEntry):
+    """An ambiguous flag resolved: the record held back is created."""
+
+    name: Name
 
 
 class DatedTip(Block):
@@ -382,17 +428,20 @@ class DatedStop(Block):
 
 
 class Event(Block):
-    """Something that happens at a dated moment: exactly one of flag, tip or stop."""
+    """Something that happens at a dated moment: exactly one of flag, link, resolve, tip or stop."""
 
     at: DateTime
     flag: Flag | None = None
+    link: Link | None = None
+    resolve: Resolve | None = None
     tip: DatedTip | None = None
     stop: DatedStop | None = None
 
     @model_validator(mode="after")
     def _one_action(self) -> Event:
-        if sum(x is not None for x in (self.flag, self.tip, self.stop)) != 1:
-            raise ValueError("an event needs exactly one of flag, tip or stop")
+        actions = (self.flag, self.link, self.resolve, self.tip, self.stop)
+        if sum(x is not None for x in actions) != 1:
+            raise ValueError("an event needs exactly one of flag, link, resolve, tip or stop")
         return self
 
 
@@ -442,6 +491,15 @@ class Raids(Block):
     near_miss_window: Hours = "12h"
 
 
+# --- names ----------------------------------------------------------------------------------
+
+
+class Names(Block):
+    """How much writers re-spell names (see sim.names.conventions)."""
+
+    variation: float = Field(default=1.0, ge=0.0, le=10.0)
+
+
 # --- the scenario ---------------------------------------------------------------------------
 
 
@@ -462,6 +520,7 @@ class Scenario(Block):
     tips: TipSources = TipSources()
     events: tuple[Event, ...] = ()
     raids: Raids = Raids()
+    names: Names = Names()
 
     @model_validator(mode="before")
     @classmethod
