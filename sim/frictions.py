@@ -125,6 +125,21 @@ def _no_feeding_gaps(doc: Document) -> None:
         feeding["delay"] = 0
 
 
+# --- names ----------------------------------------------------------------------------------
+
+
+def _has_spelling_variation(doc: Document) -> bool:
+    variation = (doc.get("names") or {}).get("variation", 1.0)
+    return bool(variation) or any(a.get("typo_rate", 0) for a in _agencies(doc))
+
+
+def _one_spelling(doc: Document) -> None:
+    """Every service writes every name the same way, without typing errors."""
+    doc.setdefault("names", {})["variation"] = 0.0
+    for agency in _agencies(doc):
+        agency["typo_rate"] = 0.0
+
+
 # --- channels -------------------------------------------------------------------------------
 
 
@@ -197,6 +212,12 @@ FRICTIONS: tuple[Friction, ...] = (
     Friction("office_hours", "office hours", _has_office_hours, _around_the_clock),
     Friction(
         "feeding_gaps", "database feeding delays and gaps", _has_feeding_gaps, _no_feeding_gaps
+    ),
+    Friction(
+        "name_matching",
+        "names spelt differently (and typed wrongly)",
+        _has_spelling_variation,
+        _one_spelling,
     ),
     Friction(
         "fragmented_channels",
