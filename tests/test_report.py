@@ -54,7 +54,7 @@ def test_contents(report: Path) -> None:
     assert "raids.night_rule.exempt" in html  # the diff names what differs
     assert "drug_trafficking, terrorism]" in html
     assert "agencies.{VSSE, ADIV, OCAM, MIT}.bilingual_share" in html  # grouped rows
-    assert "Wilson" in html and "paired t interval" in html and "Kaplan-Meier" in html
+    assert "Wilson" in html and "Tango" in html and "Kaplan-Meier" in html
     assert "sim report test" in html  # the command line
     assert "led to capture" in html  # the loss table
     story = (report.parent / "story.txt").read_text(encoding="utf-8")

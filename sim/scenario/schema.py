@@ -495,9 +495,13 @@ class Raids(Block):
 
 
 class Names(Block):
-    """How much writers re-spell names (see sim.names.conventions)."""
+    """How much writers re-spell names (see sim.names.conventions).
 
-    variation: float = Field(default=1.0, ge=0.0, le=10.0)
+    The default, 0, has every service copy a name letter for letter (like every other friction,
+    spelling is off unless a scenario turns it on); 1 is the conventions' calibrated strength.
+    """
+
+    variation: float = Field(default=0.0, ge=0.0, le=10.0)
 
 
 # --- the scenario ---------------------------------------------------------------------------
