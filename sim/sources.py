@@ -58,7 +58,10 @@ class Source:
         self.window = Window(model, spec)
         self.when: Stream = model.streams.stream(f"{name}.when")
         self.what: Stream = model.streams.stream(f"{name}.what")
-        self.clock = HazardClock(model.env, self.when, self.rate_now, self.fire)
+        self.clock = self._clock()
+
+    def _clock(self) -> HazardClock:
+        return HazardClock(self.model.env, self.when, self.rate_now, self.fire)
 
     def start(self, follows_fugitive: bool = True) -> None:
         """Start the clock; recompute at window edges and, if tied to him, at each of his moves."""
@@ -216,9 +219,26 @@ class NoiseSource(Source):
         self.others_share = spec.names_others / rest if rest > 0 else 0.0
         self.people = others(model.fugitive.names) if spec.names_others > 0 else ()
 
-    def rate_now(self) -> float:
-        """The rate within the window."""
-        return self.spec.rate if self.model.env.now in self.window else 0.0
+    def _clock(self) -> None:  # type: ignore[override]
+        return None  # a constant rate needs no hazard clock: see start()
+
+    def start(self, follows_fugitive: bool = False) -> None:
+        """A plain Poisson stream of false tips between the window's edges.
+
+        Its rate never changes, so the next tip is simply an exponential gap away: the same
+        times a hazard clock would give from the same draws, without rescheduling machinery.
+        """
+        if self.spec.rate > 0:
+            self._next(max(self.window.opens, 0.0))
+
+    def _next(self, after: float) -> None:
+        at = after + self.when.exp1() / self.spec.rate
+        if at < self.window.closes:
+            self.model.env.timeout(at - self.model.env.now).callbacks.append(self._tick)
+
+    def _tick(self, _event: object) -> None:
+        self.fire()
+        self._next(self.model.env.now)
 
     def fire(self) -> None:
         """Create a false tip at a random place."""
