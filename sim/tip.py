@@ -54,6 +54,9 @@ class Tip:
         garbled: the name was misread on the way.
         stage: where a live copy waits (a Fate used if the run ends before it moves on).
         fate: for a root, the furthest any copy got.
+        settled: for a root, the furthest a service that passed it on had taken it itself (not
+            matched, or identified without jurisdiction): its fate should every copy it passed
+            on end as a duplicate.
         live: for a root, how many copies are still in flight.
         deferred: for a root, whether a search it led to was deferred by the night rule.
     """
@@ -74,6 +77,7 @@ class Tip:
         "parent_id",
         "place",
         "root",
+        "settled",
         "stage",
         "true",
     )
@@ -104,6 +108,7 @@ class Tip:
         self.garbled = False
         self.stage = Fate.AWAITING_TRIAGE
         self.fate = Fate.DUPLICATE
+        self.settled = Fate.DUPLICATE
         self.live = 0
         self.deferred = False
 

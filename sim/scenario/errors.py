@@ -225,6 +225,7 @@ def _bounds_text(here: _Located) -> str:
 
 
 _ABSENT = object()
+_LENGTH_ERRORS = ("too_short", "too_long")
 
 
 def _raw(doc: Any, path: KeyPath) -> Any:
@@ -249,7 +250,12 @@ def _show(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value) if isinstance(value, str) else str(value)
+    return brief(repr(value) if isinstance(value, str) else str(value))
+
+
+def brief(text: str, most: int = 60) -> str:
+    """``text`` cut to ``most`` characters (a 400-digit number need not fill the screen)."""
+    return text if len(text) <= most else f"{text[: most - 3]}..."
 
 
 def _allowed_keys(model: type[BaseModel]) -> list[str]:
@@ -441,6 +447,8 @@ def schema_findings(err: ValidationError, doc: Any) -> list[tuple[KeyPath, str]]
             unions.setdefault(here.union_at, []).append((dict(error), here))
     for union_at, errors in unions.items():
         deeper = [(e, h) for e, h in errors if len(h.path) > len(union_at)]
+        # A list of the right shape but the wrong length (places: []) matched its member too.
+        deeper += [(e, h) for e, h in errors if e["type"] in _LENGTH_ERRORS and not deeper]
         if deeper:
             findings.extend((h.path, _message(e, h, doc)) for e, h in deeper)
             continue

@@ -45,19 +45,16 @@ from sim.scenario.errors import (
     listing,
     schema_findings,
 )
+from sim.scenario.limits import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_NODES,
+    MAX_PROBLEMS,
+    check_counts,
+    check_scenario,
+)
 from sim.scenario.refs import check_references
 from sim.scenario.schema import Scenario
-
-#: Largest scenario file read, in bytes. Real scenarios are a few kilobytes; the limit only stops
-#: a wrong path (a log, a data dump) from being parsed for minutes.
-MAX_BYTES = 5 * 1024 * 1024
-
-#: Most YAML nodes visited while reading one document, aliases counted each time they are used.
-#: Stops "billion laughs" alias bombs, which are tiny on disk but explode when expanded.
-MAX_NODES = 200_000
-
-#: Deepest nesting of maps and lists (a scenario needs about 6 levels).
-MAX_DEPTH = 50
 
 #: The ``file`` of problems found in command-line overrides.
 OVERRIDE_FILE = "--set"
@@ -566,17 +563,37 @@ def validate_document(
         ScenarioError: with every problem found.
     """
     lines = lines or {}
+    oversized = check_counts(doc) if isinstance(doc, dict) else []
+    if oversized:  # refused before the schema spends time on thousands of entries
+        raise ScenarioError(_shown(list(problems) + _to_problems(oversized, lines, file, problems)))
     scenario: Scenario | None = None
     found: list[tuple[KeyPath, str]] = []
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as err:
         found.extend(schema_findings(err, doc))
-    found.extend(check_references(doc))
+    found.extend(check_references(doc, most=MAX_PROBLEMS + 1))
+    if scenario is not None and not found and not problems:
+        found.extend(check_scenario(scenario))
     everything = list(problems) + _to_problems(found, lines, file, problems)
     if everything or scenario is None:
-        raise ScenarioError(_in_file_order(everything))
+        raise ScenarioError(_shown(everything))
     return scenario
+
+
+def _shown(problems: list[Problem]) -> list[Problem]:
+    """The problems in file order, at most :data:`MAX_PROBLEMS` and a line saying more were cut."""
+    ordered = _in_file_order(problems)
+    if len(ordered) <= MAX_PROBLEMS:
+        return ordered
+    cut = Problem(
+        ordered[0].file,
+        None,
+        "",
+        f"more than {MAX_PROBLEMS} problems: the first {MAX_PROBLEMS} are shown; fix them "
+        "(or the program that wrote this file) and validate again",
+    )
+    return [*ordered[:MAX_PROBLEMS], cut]
 
 
 def _to_problems(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from sim.clock import DAY_NAMES
 from sim.distributions import parse_dist
@@ -39,7 +39,7 @@ Delay = Annotated[Any, BeforeValidator(parse_dist)]
 """A distribution of durations (see :mod:`sim.distributions`)."""
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-Weight = Annotated[float, Field(ge=0.0)]
+Weight = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Note = str | list[str] | None
 
@@ -83,7 +83,7 @@ class Zone(Block):
 class Place(Block):
     """Attributes of a place (a commune or a place outside the region)."""
 
-    population: int | None = Field(default=None, ge=0)
+    population: int | None = Field(default=None, ge=0, le=1_000_000_000)
     neighbours: tuple[Name, ...] = ()
 
 
@@ -290,14 +290,29 @@ class Active(Block):
         return self
 
 
+Places = Annotated[tuple[Name, ...], Field(min_length=1)] | Literal["all"]
+"""The communes a source covers: ``all``, or a non-empty list of zones and communes."""
+
+
+def _some_weight(weights: dict[str, float]) -> dict[str, float]:
+    """Refuse a map of weights that are all zero: nothing could ever be picked."""
+    if weights and not any(weights.values()):
+        raise ValueError("the weights are all 0; give at least one a weight above 0")
+    return weights
+
+
+Reporters = Annotated[dict[Name, Weight], Field(min_length=1), AfterValidator(_some_weight)]
+"""Who a source tells, by weight (``local``: the local police of the place concerned)."""
+
+
 class Sightings(Active):
     """Informants who see the fugitive where he is and tell a police service."""
 
     rate: PerHour
-    places: tuple[Name, ...] | Literal["all"] = "all"
+    places: Places = "all"
     accuracy: Probability = 1.0
     named: Probability = 1.0
-    reporters: dict[Name, Weight] = Field(default_factory=lambda: {LOCAL: 1.0})
+    reporters: Reporters = Field(default_factory=lambda: {LOCAL: 1.0})
 
 
 class Intercepts(Active):
@@ -313,7 +328,7 @@ class Stops(Active):
     """Patrol stops and checkpoints: the officer checks the databases the agency can query."""
 
     rate: PerHour
-    places: tuple[Name, ...] | Literal["all"] = "all"
+    places: Places = "all"
     agency: Name = LOCAL
     hold: Hours = "30min"
 
@@ -322,8 +337,8 @@ class Noise(Active):
     """False tips about random places, at realistic volume, that cost analysts and raid teams."""
 
     rate: PerHour
-    places: tuple[Name, ...] | Literal["all"] = "all"
-    reporters: dict[Name, Weight] = Field(default_factory=lambda: {LOCAL: 1.0})
+    places: Places = "all"
+    reporters: Reporters = Field(default_factory=lambda: {LOCAL: 1.0})
     names_fugitive: Probability = 0.0
 
 

@@ -1,0 +1,306 @@
+"""Fuzzing the scenario format: mutated bundled scenarios never crash the loader or the model.
+
+Each example takes the resolved document of a bundled scenario (after ``extends``) and applies a few
+mutations of the kinds hand-written files get wrong: a key deleted, a value of the wrong type, an
+extreme number (0, -1, 1e308, nan, inf, a 30-digit integer, a 400-digit duration), a name in
+right-to-left script, emoji, combining accents or a NUL, a list written as a map or the reverse,
+a name renamed everywhere it appears. The outcome must be one of two things:
+
+* a :class:`~sim.scenario.ScenarioError` whose problems are one line each, ``FILE:LINE: key: ...``
+  or ``key: ...``, with a message; nothing else escapes validation;
+* a valid scenario, whose content hash can be taken and whose replications (with the horizon cut
+  to three days, to keep the examples fast) run to a complete record without an exception.
+
+Random *valid* tiny scenarios keeping the model's invariants are in ``test_invariants.py``; this
+file adds unicode names to them (:func:`test_unicode_names_keep_the_invariants`).
+
+Profiles: the default (CI) is bounded and derandomized, so the suite gives the same verdict every
+run; ``HYPOTHESIS_PROFILE=long`` runs many more random examples (docs/reliability.md gives the
+figures of the last long run).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import NAME, merge, model, tiny
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_invariants import check_all, tiny_scenarios
+
+from sim.record import RECORD_KEYS
+from sim.scenario import Problem, ScenarioError, scenario_hash
+from sim.scenario.loader import load_document, validate_document
+from sim.story import tell
+from sim.trace import disagreements, trace
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [
+    *sorted((ROOT / "scenarios").rglob("*.yaml")),
+    ROOT / "tests" / "scenarios" / "minimal.yaml",
+]
+#: Each bundled document once, resolved: (label, document, line map).
+DOCUMENTS = [(str(p.relative_to(ROOT)), *load_document(p)) for p in SOURCES]
+
+settings.register_profile(
+    "ci",
+    max_examples=120,
+    deadline=None,
+    derandomize=True,  # a fixed sequence of examples: the same verdict on every run
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "long",
+    max_examples=5_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+
+#: Longest a mutated scenario may take to validate and run two short replications.
+SECONDS_PER_EXAMPLE = 20
+
+# --- what a mutation writes ----------------------------------------------------------------
+
+UNICODE_NAMES = [
+    "\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627",  # Hebrew and Arabic (RTL)
+    "\u202eevil\u202c",  # a right-to-left override
+    "police \U0001f46e\u200d\u2642\ufe0f",  # emoji with a zero-width joiner
+    "Mole\u0301nbeek\u0327\u0308",  # combining accents
+    "nul\x00byte",
+    " ",
+    "x" * 300,
+    "Schaerbeek/../../etc",
+    "a.b.c",
+    "local",
+]
+EXTREME_NUMBERS = [
+    0,
+    -1,
+    1,
+    0.5,
+    -0.0,
+    1e-300,
+    1e308,
+    -1e308,
+    math.nan,
+    math.inf,
+    -math.inf,
+    10**30,
+    2**63,
+    10**400,
+]
+ODD_TEXT = [
+    "",
+    "0h",
+    "-6h",
+    "1" + "0" * 400 + "h",
+    "1/0h",
+    "1000000000/s",
+    "99999999999999999999d",
+    "24:00",
+    "25:61",
+    "2015-13-45",
+    "0.000001s",
+    "1000000d",
+    "1/1000000d",
+    "100/min",
+    "9999-12-31 23:59",
+    "0001-01-01",
+    "all",
+    "office",
+    "24/7",
+]
+WRONG_TYPES: list[Any] = [None, True, [], {}, [1, 2], {"a": 1}, {"exponential": {"mean": "0h"}}]
+VALUES = st.sampled_from(UNICODE_NAMES + EXTREME_NUMBERS + ODD_TEXT + WRONG_TYPES)
+
+Path_ = tuple[Any, ...]
+
+
+def paths(value: Any, here: Path_ = ()) -> Iterator[Path_]:
+    """Every key path inside a document (not the top level itself)."""
+    if not isinstance(value, dict | list):
+        return
+    children = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, child in children:
+        yield (*here, key)
+        yield from paths(child, (*here, key))
+
+
+def parent_of(doc: dict, path: Path_) -> Any:
+    node: Any = doc
+    for key in path[:-1]:
+        node = node[key]
+    return node
+
+
+def delete(doc: dict, path: Path_, _: Any) -> None:
+    del parent_of(doc, path)[path[-1]]
+
+
+def replace(doc: dict, path: Path_, value: Any) -> None:
+    parent_of(doc, path)[path[-1]] = copy.deepcopy(value)
+
+
+def swap_shape(doc: dict, path: Path_, _: Any) -> None:
+    """A list written as a map of its items, or a map as the list of its values."""
+    parent = parent_of(doc, path)
+    value = parent[path[-1]]
+    if isinstance(value, list):
+        parent[path[-1]] = {str(i): item for i, item in enumerate(value)}
+    elif isinstance(value, dict):
+        parent[path[-1]] = list(value.values())
+    else:
+        parent[path[-1]] = [value]
+
+
+def rename_key(doc: dict, path: Path_, value: Any) -> None:
+    """Rename one map key (references to it now dangle)."""
+    parent = parent_of(doc, path)
+    if isinstance(parent, dict):
+        parent[str(value)] = parent.pop(path[-1])
+
+
+def rename_everywhere(doc: dict, path: Path_, value: Any) -> None:
+    """Rename a name wherever it appears, as a key or as a value (references still hold)."""
+    old = path[-1] if isinstance(path[-1], str) else None
+    if old is None or old in ("name", "kind", "from", "to", "place", "house"):
+        return
+    new = str(value)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {(new if k == old else k): walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return new if node == old else node
+
+    renamed = walk(doc)
+    doc.clear()
+    doc.update(renamed)
+
+
+def duplicate(doc: dict, path: Path_, value: Any) -> None:
+    """Write an entry twice: a list item repeated, or a map entry under a second name."""
+    parent = parent_of(doc, path)
+    item = copy.deepcopy(parent[path[-1]])
+    if isinstance(parent, list):
+        parent.insert(path[-1], item)
+    else:
+        parent[f"{path[-1]}{value}"] = item
+
+
+MUTATIONS = [delete, replace, replace, swap_shape, rename_key, rename_everywhere, duplicate]
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> tuple[str, dict, dict, list[str]]:
+    """A bundled document with one to three mutations; returns (file, doc, lines, what was done)."""
+    label, original, lines = draw(st.sampled_from(DOCUMENTS))
+    doc = copy.deepcopy(original)
+    done = []
+    for _ in range(draw(st.integers(1, 3))):
+        where = list(paths(doc))
+        if not where:
+            break
+        path = draw(st.sampled_from(where))
+        mutation = draw(st.sampled_from(MUTATIONS))
+        value = draw(VALUES)
+        mutation(doc, path, value)
+        done.append(f"{mutation.__name__} {'.'.join(map(str, path))} {value!r}")
+    return label, doc, lines, done
+
+
+# --- the checks ----------------------------------------------------------------------------
+
+
+class Hang(Exception):
+    """An example ran past its time limit."""
+
+
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Fail an example that runs longer than ``seconds`` (a hang is a bug too)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise Hang(f"took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def check_problems(err: ScenarioError) -> None:
+    """Every problem is a located, one-line message."""
+    assert err.problems, "a ScenarioError without problems"
+    for problem in err.problems:
+        assert isinstance(problem, Problem)
+        assert problem.message.strip(), f"empty message: {problem!r}"
+        text = str(problem)
+        assert "\n" not in text and "\r" not in text, f"not one line: {text!r}"
+        assert "Traceback" not in text and "pydantic" not in text.lower(), text
+
+
+def check_runs(scenario: Any, seed: int) -> None:
+    """The scenario hashes; two replications of at most three days run to full records; the
+    first one's ledger agrees with its counters and its story can be told."""
+    assert len(scenario_hash(scenario)) == 16
+    short = scenario.model_copy(update={"horizon": min(scenario.horizon, 72.0)})
+    record = model(short, seed, 1).run()
+    assert set(RECORD_KEYS) <= set(record)
+    traced = trace(short, seed, 0)
+    assert not disagreements(traced)
+    assert tell(traced)
+
+
+@settings(settings.get_profile(PROFILE))
+@given(case=mutated(), seed=st.integers(0, 2**32 - 1))
+def test_mutated_bundled_scenarios_validate_cleanly_or_run(case, seed):
+    label, doc, lines, done = case
+    with time_limit(SECONDS_PER_EXAMPLE):
+        try:
+            scenario = validate_document(doc, lines, label)
+        except ScenarioError as err:
+            check_problems(err)
+            return
+        check_runs(scenario, seed)
+
+
+names = st.one_of(
+    st.sampled_from([n for n in UNICODE_NAMES if n.strip()]),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=40),
+)
+
+
+@settings(settings.get_profile(PROFILE))
+@given(raw=tiny_scenarios(), police=names, house=names, fugitive=names, seed=st.integers(0, 999))
+def test_unicode_names_keep_the_invariants(raw, police, house, fugitive, seed):
+    renamed = merge(raw, {"fugitive": {"name": fugitive}})
+    if police in renamed["agencies"] or not police.strip():
+        return
+    with time_limit(SECONDS_PER_EXAMPLE):
+        try:
+            scenario = validate_document(renamed)
+        except ScenarioError as err:
+            check_problems(err)
+            return
+        m = model(scenario, seed, 0)
+        check_all(m, m.run())
+
+
+def test_the_documents_are_the_bundled_ones():
+    assert len(DOCUMENTS) == len(SOURCES) >= 3
+    assert any(NAME in str(doc) for _, doc, _ in DOCUMENTS)
+    assert tiny()["name"] == "tiny"
