@@ -52,6 +52,11 @@ class ResultsStore:
 
     def __init__(self, path: str | Path = DEFAULT_PATH) -> None:
         self.path = str(path)
+        if self.path != ":memory:" and Path(self.path).is_dir():
+            raise StoreError(
+                f"results store {self.path}: is a folder; give a file in it, e.g. "
+                f"--store {Path(self.path) / 'results.sqlite'}"
+            )
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -69,6 +74,11 @@ class ResultsStore:
             hint = "the file or its folder is read-only; choose another with --store PATH"
         elif "disk" in text and "full" in text:
             hint = "the disk is full; free space or choose another place with --store PATH"
+        elif "disk I/O error" in text:
+            hint = (
+                "the disk failed to write (is it full or removed?); free space or choose "
+                "another place with --store PATH"
+            )
         elif "not a database" in text or "malformed" in text:
             hint = "the file is not a results store; choose another with --store PATH"
         else:
