@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, Union
@@ -52,7 +53,21 @@ class Problem:
         if where and self.line is not None:
             where = f"{where}:{self.line}"
         parts = [part for part in (where, self.path, self.message) if part]
-        return ": ".join(parts)
+        return _one_line(": ".join(parts))
+
+
+def _one_line(text: str) -> str:
+    """``text`` with control characters (a line break in a key, a NUL) written as escapes.
+
+    A problem is always one line: a name may hold anything YAML can write, and a raw line break
+    in it would make one problem look like two.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) == "Cc" else c
+        for c in text
+    )
 
 
 class ScenarioError(Exception):

@@ -12,6 +12,7 @@ Cross-references (a channel naming an agency, a zone listing a commune...) are c
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -40,7 +41,22 @@ Delay = Annotated[Any, BeforeValidator(parse_dist)]
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Weight = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _plain_text(name: str) -> str:
+    """Refuse a blank name, or one with a control character (a NUL, a tab, a line break)."""
+    if not name.strip():
+        raise ValueError("must not be blank; give a name")
+    control = next((c for c in name if unicodedata.category(c) == "Cc"), None)
+    if control is not None:
+        raise ValueError(
+            f"contains the control character U+{ord(control):04X}; a name is plain text on one "
+            "line: remove it"
+        )
+    return name
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_text)]
 Note = str | list[str] | None
 
 Language = Literal["fr", "nl", "de", "en", "tr", "ar"]
