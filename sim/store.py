@@ -52,11 +52,8 @@ class ResultsStore:
 
     def __init__(self, path: str | Path = DEFAULT_PATH) -> None:
         self.path = str(path)
-        if self.path != ":memory:" and Path(self.path).is_dir():
-            raise StoreError(
-                f"results store {self.path}: is a folder; give a file in it, e.g. "
-                f"--store {Path(self.path) / 'results.sqlite'}"
-            )
+        if self.path != ":memory:":
+            self._check_place(Path(self.path))
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -67,6 +64,20 @@ class ResultsStore:
             self._db.executescript(_SCHEMA)
         except (sqlite3.Error, OSError) as err:
             raise StoreError(self._explain(err)) from None
+
+    def _check_place(self, path: Path) -> None:
+        """Refuse a path that is a folder, or that lies under a file, before SQLite sees it."""
+        if path.is_dir():
+            raise StoreError(
+                f"results store {path}: is a folder; give a file in it, e.g. "
+                f"--store {path / 'results.sqlite'}"
+            )
+        folder = next((p for p in path.parents if p.exists()), Path("."))
+        if not folder.is_dir():
+            raise StoreError(
+                f"results store {path}: {folder} is a file, not a folder; choose another place "
+                "with --store PATH"
+            )
 
     def _explain(self, err: BaseException) -> str:
         text = str(err)

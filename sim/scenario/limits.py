@@ -29,9 +29,10 @@ from typing import Any
 from sim.scenario.errors import KeyPath
 from sim.scenario.schema import Intercepts, Noise, Scenario, Sightings, Stops
 
-#: Largest scenario file read, in bytes. Real scenarios are a few kilobytes; the limit only stops
-#: a wrong path (a log, a data dump) from being parsed for minutes.
-MAX_BYTES = 5 * 1024 * 1024
+#: Largest scenario file read, in bytes. Real scenarios are a few kilobytes (brussels-2015.yaml:
+#: 19 KB); YAML is read at about 300 KB a second, so the limit keeps the answer to a wrong path
+#: (a log, a data dump, a generated file) within seconds.
+MAX_BYTES = 1024 * 1024
 
 #: Most YAML nodes visited while reading one document, aliases counted each time they are used.
 #: Stops "billion laughs" alias bombs, which are tiny on disk but explode when expanded.

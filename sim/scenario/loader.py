@@ -120,6 +120,32 @@ def _read_text(path: Path, label: str) -> tuple[str | None, Problem | None]:
     return text, None
 
 
+_TOO_MANY_NODES = (
+    f"expands to more than {MAX_NODES:,} values (aliases count each time they are used); a "
+    "scenario is far smaller: look for an alias bomb or a wrong file"
+)
+
+
+class _Composer(yaml.SafeLoader):
+    """PyYAML's safe loader, giving up once the text holds more than :data:`MAX_NODES` nodes.
+
+    Composing is the slow part of reading (about 50,000 values a second); stopping at the limit
+    keeps the answer to a huge generated file within seconds. Aliases are counted later, by the
+    builder, each time they are used.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.composed = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        """Compose the next node, counting it."""
+        self.composed += 1
+        if self.composed > MAX_NODES:
+            raise _LimitExceededError(_TOO_MANY_NODES)
+        return super().compose_node(parent, index)
+
+
 class _Builder:
     """Turns a composed YAML node tree into plain data while recording each key's line."""
 
@@ -143,10 +169,7 @@ class _Builder:
         """
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            raise _LimitExceededError(
-                f"expands to more than {MAX_NODES:,} values (aliases count each time they are "
-                "used); a scenario is far smaller: look for an alias bomb or a wrong file"
-            )
+            raise _LimitExceededError(_TOO_MANY_NODES)
         if len(path) > MAX_DEPTH:
             raise _LimitExceededError(f"nests maps and lists deeper than {MAX_DEPTH} levels")
         if isinstance(node, yaml.ScalarNode):
@@ -279,9 +302,11 @@ def _syntax_problem(err: yaml.YAMLError, text: str, label: str) -> Problem:
 def _parse(text: str, label: str) -> _Loaded:
     """Parse YAML text into plain data and its line map (doc None if unusable)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Composer)
     except yaml.YAMLError as err:
         return _Loaded(None, {}, [_syntax_problem(err, text, label)])
+    except _LimitExceededError as err:
+        return _Loaded(None, {}, [Problem(label, err.line, "", str(err))])
     except RecursionError:
         message = "nests maps and lists too deep to read (a scenario needs about 6 levels)"
         return _Loaded(None, {}, [Problem(label, None, "", message)])
