@@ -90,6 +90,11 @@ class ResultsStore:
                 "the disk failed to write (is it full or removed?); free space or choose "
                 "another place with --store PATH"
             )
+        elif "unable to open" in text:
+            hint = (
+                "the file cannot be created or opened there (is its folder read-only?); choose "
+                "another with --store PATH"
+            )
         elif "not a database" in text or "malformed" in text:
             hint = "the file is not a results store; choose another with --store PATH"
         else:

@@ -78,7 +78,7 @@ def attribute_command(
             bad_input(str(err))
     if not no_plots:
         folder = out or Path("reports") / f"{slug(result.scenario)}-attribution"
-        with writing("the plots"):
+        with writing("the plots", folder):
             paths = write_tornadoes(result, folder)
         report_plots(paths, folder, as_json)
     if as_json:

@@ -134,8 +134,8 @@ _WRITE_HINTS = {
     errno.ENOSPC: "the disk is full: free some space or choose another place",
     errno.EDQUOT: "the disk quota is used up: free some space or choose another place",
     errno.EROFS: "the file system is read-only: choose another place",
-    errno.EACCES: "permission denied: choose a place you can write in",
-    errno.EPERM: "permission denied: choose a place you can write in",
+    errno.EACCES: "this user may not write there: choose another place",
+    errno.EPERM: "this user may not write there: choose another place",
     errno.ENOTDIR: "part of the path is a file, not a folder: choose another place",
     errno.EISDIR: "a folder is in the way: choose another name",
     errno.EEXIST: "a file is in the way: choose another place",
@@ -184,8 +184,8 @@ def check_file(path: Path | None, option: str = "--out") -> None:
 
 
 @contextmanager
-def writing(what: str, option: str = "--out") -> Iterator[None]:
-    """Turn a failure to write ``what`` (full disk, read-only folder...) into exit code 2.
+def writing(what: str, where: Path, option: str = "--out") -> Iterator[None]:
+    """Turn a failure to write ``what`` in ``where`` (full disk, read-only...) into exit code 2.
 
     Other errors pass through: a broken network connection is not the folder's fault.
     """
@@ -195,8 +195,9 @@ def writing(what: str, option: str = "--out") -> Iterator[None]:
         hint = _WRITE_HINTS.get(err.errno or 0)
         if hint is None:
             raise
-        where = f" ({err.filename})" if err.filename else ""
-        bad_input(f"{option}: cannot write {what}{where}: {err.strerror or err}; {hint}")
+        file = f" ({err.filename})" if err.filename and str(err.filename) != str(where) else ""
+        reason = err.strerror or str(err)
+        bad_input(f"{option}: cannot write {what} in {where}{file}: {reason}; {hint}")
 
 
 def report_plots(paths: list[Path], folder: Path, as_json: bool) -> None:

@@ -84,7 +84,7 @@ def compare(
     else:
         console.print(comparison_table(result))
     if not no_plots:
-        with writing("the plots"):
+        with writing("the plots", folder):
             paths = write_figures(compare_figures(result), folder)
         report_plots(paths, folder, as_json)
 

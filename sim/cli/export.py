@@ -40,7 +40,7 @@ def export(
     if out is None:
         _write(sys.stdout, rows)
         return
-    with writing("the CSV"):
+    with writing("the CSV", out.parent):
         out.parent.mkdir(parents=True, exist_ok=True)
         with atomic_writer(out) as handle:  # a reader never sees half a file
             _write(handle, rows)

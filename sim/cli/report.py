@@ -61,7 +61,7 @@ def report(
     command = shlex.join(["sim", *sys.argv[1:]])
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
         try:
-            with writing("the report"):
+            with writing("the report", out):
                 index = build_report(
                     scenarios,
                     out,

@@ -95,7 +95,7 @@ def run(
     else:
         console.print(summary_table(summary))
     if tally is not None:
-        with writing("the plots"):
+        with writing("the plots", folder):
             paths = write_figures(run_figures(tally), folder)
         report_plots(paths, folder, as_json)
 

@@ -99,7 +99,7 @@ def sweep(
     else:
         console.print(sweep_table(points))
     if not no_plots:
-        with writing("the plot"):
+        with writing("the plot", folder):
             paths = write_figures(sweep_figures(points, base), folder)
         report_plots(paths, folder, as_json)
 

@@ -73,7 +73,7 @@ def trace_command(
     if wrong:  # the ledger and the counters come from the same run: a mismatch is a bug
         raise RuntimeError("the ledger disagrees with the record: " + "; ".join(wrong))
     try:
-        with writing("the trace"):
+        with writing("the trace", folder):
             files = write_trace(traced, folder, fmt, window, office_hours)
     except ValueError as err:
         bad_input(f"--days: {err}")
