@@ -146,12 +146,23 @@ def test_an_unreadable_file_is_refused(case, tmp_path, monkeypatch):
     assert not (tmp_path / "s.sqlite").exists(), "the store was opened for a bad file"
 
 
-def test_a_missing_file_and_a_folder_are_refused(tmp_path):
-    refused(
-        *sim("run", tmp_path / "nope.yaml"),
-        r"nope\.yaml: file not found; check the path and its spelling",
-    )
-    refused(*sim("validate", tmp_path), r": is a directory; give a scenario \.yaml file")
+@pytest.mark.parametrize(
+    "command",
+    ["validate", "run", "compare", "sweep", "trace", "report", "attribute", "export", "bench"],
+)
+def test_every_command_refuses_a_missing_file_and_a_folder(command, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for scenario, pattern in (
+        (tmp_path / "nope.yaml", r"nope\.yaml: file not found; check the path and its spelling"),
+        (tmp_path, r": is a directory; give a scenario \.yaml file"),
+    ):
+        args = {
+            "compare": [scenario, MINIMAL],
+            "sweep": [scenario, "--vary", "horizon=1d,2d"],
+            "bench": ["--scenario", scenario, "--skip-10k"],
+        }.get(command, [scenario])
+        refused(*sim(command, *args), pattern)
+    assert list(tmp_path.iterdir()) == [], "a refused command wrote something"
 
 
 def test_the_real_program_refuses_without_a_traceback(tmp_path):

@@ -459,3 +459,16 @@ def test_without_out_and_store_everything_goes_under_reports(tmp_path, monkeypat
     assert sim("run", MINIMAL, "--runs", "10", "--jobs", "1", "-q")[0] == 0
     assert sim("trace", MINIMAL)[0] == 0
     assert {p.split("/")[0] for p in tree(tmp_path)} == {"reports"}
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "story.txt"
+    target.write_text("the finished story\n", encoding="utf-8")
+    with (
+        pytest.raises(OSError, match="No space left"),
+        files_module.atomic_writer(target) as stream,
+    ):
+        stream.write("half a new sto")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    assert target.read_text(encoding="utf-8") == "the finished story\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["story.txt"]

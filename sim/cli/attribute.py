@@ -26,6 +26,7 @@ from sim.cli.common import (
     check_folder,
     console,
     experiment_setup,
+    load_or_exit,
     report_plots,
     writing,
 )
@@ -58,6 +59,7 @@ def attribute_command(
 
     The tornado plots go to --out, by default reports/<scenario>-attribution/.
     """
+    load_or_exit(scenario, sets)  # every problem of the file before the store is opened
     if not no_plots:
         check_folder(out or Path("reports"))
     with experiment_setup(jobs, executor, address, store, quiet) as setup:

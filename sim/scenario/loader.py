@@ -18,7 +18,10 @@ A scenario goes from disk to a validated :class:`~sim.scenario.schema.Scenario` 
    (``channels.2.loss=0.1``). Unlike a merge patch, ``--set`` replaces a map instead of merging
    into it; ``null`` still deletes a map key.
 4. **Validate** with the schema and :func:`~sim.scenario.refs.check_references`, turning every
-   problem into ``FILE:LINE: key.path: message`` and raising them all together.
+   problem into ``FILE:LINE: key.path: message`` and raising them all together (at most
+   :data:`~sim.scenario.limits.MAX_PROBLEMS`). A document with more agencies, channels... than
+   :mod:`sim.scenario.limits` allows is refused before the schema sees it; a valid one whose
+   replications would make absurd numbers of tips or moves, after.
 """
 
 from __future__ import annotations
