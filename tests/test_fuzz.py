@@ -24,13 +24,15 @@ from __future__ import annotations
 import copy
 import math
 import os
+import re
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from builders import NAME, model, tiny
+import pytest
+from builders import NAME, merge, model, tiny
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from test_invariants import check_all, tiny_scenarios
@@ -312,3 +314,73 @@ def test_the_documents_are_the_bundled_ones():
     assert len(DOCUMENTS) == len(SOURCES) >= 3
     assert any(NAME in str(doc) for _, doc, _ in DOCUMENTS)
     assert tiny()["name"] == "tiny"
+
+
+# --- what fuzzing found: each crash, now a clean validation error or a correct run ------------
+
+BIG = "1" + "0" * 400
+
+
+@pytest.mark.parametrize(
+    ("patch", "message"),
+    [
+        ({"horizon": f"{BIG}h"}, r"^horizon: '1000.*' is longer than the longest duration allowed"),
+        ({"agencies": {"Police": {"raid_prep": f"{BIG}d"}}}, r"raid_prep: .* longest duration"),
+        ({"tips": {"noise": [{"rate": f"{BIG}/h"}]}}, r"rate: .* is too large a rate; write"),
+        ({"tips": {"noise": [{"rate": "1/d", "reporters": {}}]}}, r"reporters: needs at least 1"),
+        (
+            {"tips": {"noise": [{"rate": "1/d", "reporters": {"Police": 0}}]}},
+            r"reporters: the weights are all 0; give at least one a weight above 0",
+        ),
+        ({"tips": {"noise": [{"rate": "1/d", "places": []}]}}, r"places: needs at least 1 entry"),
+        ({"places": {"A": {"population": 10**400}}}, r"population: must be from 0 to 1000000000"),
+        ({"fugitive": {"safe_houses": {"home": {"weight": math.inf}}}}, r"weight: expected a num"),
+        ({"fugitive": {"dwell": {"choice": {"1d": math.nan}}}}, r"choice weight for '1d' must"),
+        ({"fugitive": {"dwell": {"choice": {"1d": 10**400}}}}, r"got 1000+\.\.\.$"),
+        ({"fugitive": {"name": "Salah\x00"}}, r"contains the control character U\+0000"),
+        ({"zones": {"Z1\nZ9": {"communes": ["D"]}}}, r"^zones\.Z1\\nZ9: .*"),
+    ],
+    ids=[
+        "400-digit horizon",
+        "400-digit delay",
+        "400-digit rate",
+        "no reporters",
+        "reporters all 0",
+        "no places",
+        "400-digit population",
+        "infinite weight",
+        "nan choice weight",
+        "400-digit choice weight",
+        "NUL in a name",
+        "line break in a key",
+    ],
+)
+def test_what_fuzzing_found_is_refused_in_one_line(patch, message):
+    with pytest.raises(ScenarioError) as caught:
+        validate_document(merge(tiny(), patch))
+    check_problems(caught.value)
+    assert any(re.search(message, str(p)) for p in caught.value.problems), str(caught.value)
+
+
+def test_a_tip_going_round_a_loop_of_channels_ends_where_it_was_taken_furthest():
+    # Police and Desk pass every tip to each other: the copy coming back is a duplicate, and so
+    # is every database entry; the tip must still end somewhere (it was not matched), and the
+    # ledger must agree with the record (it crashed ``sim trace`` with a KeyError).
+    sc = validate_document(
+        merge(
+            tiny(),
+            {
+                "agencies": {
+                    "Police": {"wanted": None, "databases": {"DB": "feed"}},
+                    "Desk": {"kind": "intelligence"},
+                },
+                "databases": {"DB": {}},
+                "channels": [{"from": "Police", "to": "Desk"}, {"from": "Desk", "to": "Police"}],
+                "events": [{"at": "2015-11-16 10:00", "tip": {"to": "Police", "house": "home"}}],
+            },
+        )
+    )
+    traced = trace(sc, 1, 0)
+    assert traced.record["tips_true"] == 1
+    assert traced.record["true_tips_name_not_matched"] == 1
+    assert disagreements(traced) == []

@@ -225,6 +225,8 @@ def _number(value: float, duration: bool) -> str:
     """A bound as the user would write it: durations in h or d, other numbers plain."""
     if duration and value:
         return f"{value / 24:g}d" if value >= 48 else f"{value:g}h"
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))  # 1000000000, not 1e+09
     return f"{value:g}"
 
 
