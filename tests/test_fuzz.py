@@ -384,3 +384,22 @@ def test_a_tip_going_round_a_loop_of_channels_ends_where_it_was_taken_furthest()
     assert traced.record["tips_true"] == 1
     assert traced.record["true_tips_name_not_matched"] == 1
     assert disagreements(traced) == []
+
+
+def test_a_house_named_with_a_colon_is_told_right():
+    # A name may hold ": " (quoted in YAML); the story once split the ledger's "house: outcome"
+    # at the first one and told a capture as an empty flat.
+    sc = validate_document(
+        merge(
+            tiny(),
+            {
+                "fugitive": {"safe_houses": {"home": None, "flat: 2nd floor": {"place": "A"}}},
+                "events": [{"at": "2015-11-16 10:00", "tip": {"to": "Police", "current": True}}],
+            },
+        )
+    )
+    traced = trace(sc, 1, 0)
+    story = "\n".join(tell(traced))
+    assert traced.record["captured"] == 1
+    assert "he is in flat: 2nd floor in A" in story
+    assert "Police searches flat: 2nd floor (A) (" in story and "and finds him." in story
