@@ -29,7 +29,7 @@ from itertools import accumulate
 from statistics import NormalDist
 from typing import Protocol
 
-from sim.units import parse_duration
+from sim.units import brief, parse_duration
 
 _Z90 = NormalDist().inv_cdf(0.9)
 _inv_norm = NormalDist().inv_cdf
@@ -217,8 +217,9 @@ def _choice(body: object) -> Choice:
     pairs = []
     for key, weight in body.items():
         if not _finite_number(weight) or weight < 0:
-            got = repr(weight) if len(repr(weight)) <= 40 else repr(weight)[:37] + "..."
-            raise ValueError(f"choice weight for {key!r} must be a number >= 0, got {got}")
+            raise ValueError(
+                f"choice weight for {key!r} must be a number >= 0, got {brief(weight)}"
+            )
         pairs.append((parse_duration(key), float(weight)))
     if sum(w for _, w in pairs) <= 0:
         raise ValueError("choice weights must not all be zero")

@@ -52,10 +52,9 @@ class ResultsStore:
 
     def __init__(self, path: str | Path = DEFAULT_PATH) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            self._check_place(Path(self.path))
         try:
             if self.path != ":memory:":
+                self._check_place(Path(self.path))
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             if self.path != ":memory:":

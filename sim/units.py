@@ -71,7 +71,7 @@ def parse_duration(value: object) -> float:
     hours = float(number) * UNIT_HOURS[unit]
     if hours > MAX_DURATION_HOURS:
         raise ValueError(
-            f"{_brief(value)} is longer than the longest duration allowed (1000000d); "
+            f"{brief(value)} is longer than the longest duration allowed (1000000d); "
             "write a shorter one"
         )
     return hours
@@ -105,13 +105,20 @@ def parse_rate(value: object) -> float:
         raise ValueError(f"{value!r} divides by a zero span of time; {RATE_HINT}")
     rate = float(count) / hours
     if not math.isfinite(rate):
-        raise ValueError(f"{_brief(value)} is too large a rate; {RATE_HINT}")
+        raise ValueError(f"{brief(value)} is too large a rate; {RATE_HINT}")
     return rate
 
 
-def _brief(value: str, most: int = 40) -> str:
+def brief(value: object, most: int = 40) -> str:
     """A value quoted for a message, cut short if it is very long (a 400-digit number)."""
-    return repr(value) if len(value) <= most else repr(value[: most - 3] + "...")
+    if isinstance(value, str) and len(repr(value)) > most:
+        return repr(value[: most - 5] + "...")  # still in quotes
+    return shorten(repr(value), most)
+
+
+def shorten(text: str, most: int) -> str:
+    """``text`` cut to ``most`` characters, ending in "..." when cut."""
+    return text if len(text) <= most else f"{text[: most - 3]}..."
 
 
 def parse_time_of_day(value: object) -> float:

@@ -102,8 +102,6 @@ StorePath = Annotated[
     Path,
     typer.Option("--store", help="Results store (SQLite); finished replications are reused."),
 ]
-
-
 Precision = Annotated[
     float | None,
     typer.Option(

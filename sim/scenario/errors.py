@@ -24,7 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic.fields import FieldInfo
 
 from sim.scenario.schema import Scenario
-from sim.units import parse_duration
+from sim.units import brief, parse_duration, shorten
 
 KeyPath = tuple[str | int, ...]
 """Where a value sits in a scenario document: map keys and list indices from the top."""
@@ -267,12 +267,7 @@ def _show(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return brief(repr(value) if isinstance(value, str) else str(value))
-
-
-def brief(text: str, most: int = 60) -> str:
-    """``text`` cut to ``most`` characters (a 400-digit number need not fill the screen)."""
-    return text if len(text) <= most else f"{text[: most - 3]}..."
+    return brief(value, 60) if isinstance(value, str) else shorten(str(value), 60)
 
 
 def _allowed_keys(model: type[BaseModel]) -> list[str]:
