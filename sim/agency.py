@@ -224,6 +224,10 @@ class Agency:
             fate = Fate.RAID_PENDING
         elif passed_on:
             fate = Fate.DUPLICATE  # its copies carry it on: how they end is how it ends
+            # ... unless each of them reaches a service that already had it (a loop of channels):
+            # then it ends where it was taken furthest (Model.end).
+            here = Fate.NO_JURISDICTION if identified else model.unmatched_fate(tip)
+            tip.root.settled = max(tip.root.settled, here)
         elif identified:
             fate = Fate.NO_JURISDICTION
             model.counters.tips_no_jurisdiction += 1

@@ -29,7 +29,7 @@ from itertools import accumulate
 from statistics import NormalDist
 from typing import Protocol
 
-from sim.units import parse_duration
+from sim.units import brief, parse_duration
 
 _Z90 = NormalDist().inv_cdf(0.9)
 _inv_norm = NormalDist().inv_cdf
@@ -199,6 +199,16 @@ def _params(kind: str, body: object) -> dict[str, float]:
     return {n: parse_duration(body[n]) for n in names}
 
 
+def _finite_number(value: object) -> bool:
+    """A number that is not a boolean, nan or infinite (and fits a float: YAML ints may not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return False
+
+
 def _choice(body: object) -> Choice:
     if not isinstance(body, dict) or not body:
         raise ValueError(
@@ -206,8 +216,10 @@ def _choice(body: object) -> Choice:
         )
     pairs = []
     for key, weight in body.items():
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
-            raise ValueError(f"choice weight for {key!r} must be a number >= 0, got {weight!r}")
+        if not _finite_number(weight) or weight < 0:
+            raise ValueError(
+                f"choice weight for {key!r} must be a number >= 0, got {brief(weight)}"
+            )
         pairs.append((parse_duration(key), float(weight)))
     if sum(w for _, w in pairs) <= 0:
         raise ValueError("choice weights must not all be zero")

@@ -167,6 +167,10 @@ class Model:
         if fate > root.fate:
             root.fate = fate
         root.live -= 1
+        if root.live == 0 and root.fate is Fate.DUPLICATE:
+            # Every copy ended as a duplicate: the tip went round a loop of channels and ends
+            # where a service last concluded something about it.
+            root.fate = root.settled
         self.live.discard(tip)
 
     def unmatched_fate(self, tip: Tip) -> Fate:

@@ -54,6 +54,7 @@ class ResultsStore:
         self.path = str(path)
         try:
             if self.path != ":memory:":
+                self._check_place(Path(self.path))
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             if self.path != ":memory:":
@@ -63,12 +64,36 @@ class ResultsStore:
         except (sqlite3.Error, OSError) as err:
             raise StoreError(self._explain(err)) from None
 
+    def _check_place(self, path: Path) -> None:
+        """Refuse a path that is a folder, or that lies under a file, before SQLite sees it."""
+        if path.is_dir():
+            raise StoreError(
+                f"results store {path}: is a folder; give a file in it, e.g. "
+                f"--store {path / 'results.sqlite'}"
+            )
+        folder = next((p for p in path.parents if p.exists()), Path("."))
+        if not folder.is_dir():
+            raise StoreError(
+                f"results store {path}: {folder} is a file, not a folder; choose another place "
+                "with --store PATH"
+            )
+
     def _explain(self, err: BaseException) -> str:
         text = str(err)
         if "readonly" in text or "read-only" in text or isinstance(err, PermissionError):
             hint = "the file or its folder is read-only; choose another with --store PATH"
         elif "disk" in text and "full" in text:
             hint = "the disk is full; free space or choose another place with --store PATH"
+        elif "disk I/O error" in text:
+            hint = (
+                "the disk failed to write (is it full or removed?); free space or choose "
+                "another place with --store PATH"
+            )
+        elif "unable to open" in text:
+            hint = (
+                "the file cannot be created or opened there (is its folder read-only?); choose "
+                "another with --store PATH"
+            )
         elif "not a database" in text or "malformed" in text:
             hint = "the file is not a results store; choose another with --store PATH"
         else:

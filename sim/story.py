@@ -103,7 +103,7 @@ class _Teller:
     # --- the fugitive -------------------------------------------------------------------------
 
     def _move(self, entry: Entry) -> str:
-        house, _, why = entry.detail.partition(": ")
+        house, _, why = entry.detail.rpartition(": ")  # a name may hold ": ", the reason not
         zone = self.trace.zone_of.get(entry.place, "")
         where = entry.place if house == entry.place else f"{house} in {entry.place}"
         verb = "is in" if why == "start" else "arrives in" if house == entry.place else "moves to"
@@ -150,7 +150,7 @@ class _Teller:
 
     def _raid(self, entry: Entry) -> str:
         search = self.searches.get((entry.time_h, entry.agency, entry.place))
-        address, _, outcome = entry.detail.partition(": ")
+        address, _, outcome = entry.detail.rpartition(": ")  # a name may hold ": "
         words = f"{entry.agency} searches {address} ({self._tip_words(entry.root_id)})"
         if outcome == "captured":
             return f"{words} and finds him."

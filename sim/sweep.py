@@ -7,6 +7,7 @@ with the same master seed, so differences between points come from the parameter
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 from sim.executors import Executor
 from sim.experiment import Experiment, Progress
 from sim.scenario import Problem, ScenarioError, load_scenario
+from sim.scenario.loader import OVERRIDE_FILE
 from sim.stats import half_width
 from sim.store import ResultsStore
 from sim.summary import Summary, Tally
@@ -88,13 +90,24 @@ def sweep(
         try:
             scenarios.append(load_scenario(path, sets))
         except ScenarioError as err:
-            problems.extend(p for p in err.problems if p not in problems)
+            problems.extend(p for p in _from_vary(err.problems, axes) if p not in problems)
     if problems:
         raise ScenarioError(problems)
     labels = [", ".join(f"{k}={v}" for k, v in point.items()) for point in grid]
     experiment = Experiment(scenarios, seed, store, executor, progress, __version__, labels)
     tallies = experiment.run(runs, precision, max_runs, _widest)
     return [SweepPoint(point, t.summary()) for point, t in zip(grid, tallies, strict=True)]
+
+
+def _from_vary(problems: Sequence[Problem], axes: Sequence[Axis]) -> list[Problem]:
+    """Name ``--vary`` rather than ``--set`` as the place of a mistake in a varied value."""
+    varied = [axis.path for axis in axes]
+
+    def in_vary(problem: Problem) -> bool:
+        on_path = any(problem.path == v or problem.path.startswith(v + ".") for v in varied)
+        return problem.file == OVERRIDE_FILE and on_path
+
+    return [dataclasses.replace(p, file="--vary") if in_vary(p) else p for p in problems]
 
 
 def _widest(tallies: list[Tally]) -> float:

@@ -55,6 +55,9 @@ class Tip:
         names_other: hidden ground truth: the name is somebody else's (a false link if matched).
         stage: where a live copy waits (a Fate used if the run ends before it moves on).
         fate: for a root, the furthest any copy got.
+        settled: for a root, the furthest a service that passed it on had taken it itself (not
+            matched, or identified without jurisdiction): its fate should every copy it passed
+            on end as a duplicate.
         live: for a root, how many copies are still in flight.
         deferred: for a root, whether a search it led to was deferred by the night rule.
     """
@@ -76,6 +79,7 @@ class Tip:
         "parent_id",
         "place",
         "root",
+        "settled",
         "stage",
         "true",
     )
@@ -107,6 +111,7 @@ class Tip:
         self.names_other = False
         self.stage = Fate.AWAITING_TRIAGE
         self.fate = Fate.DUPLICATE
+        self.settled = Fate.DUPLICATE
         self.live = 0
         self.deferred = False
 

@@ -314,9 +314,9 @@ def disagreements(trace: Trace) -> list[str]:
     """Every counter on which the ledger and the record disagree, in words (empty: they agree)."""
     counts = ledger_counts(ledger_rows(trace))
     return [
-        f"{key}: ledger {value}, record {trace.record[key]}"
+        f"{key}: ledger {value}, record {trace.record.get(key, 'no such counter')}"
         for key, value in sorted(counts.items())
-        if value != trace.record[key]
+        if value != trace.record.get(key)
     ]
 
 

@@ -8,6 +8,7 @@ scenario loader turns that into a ``FILE:LINE: key: message`` line.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, time
 
@@ -28,6 +29,10 @@ UNIT_HOURS: dict[str, float] = {
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]+?)s?\s*$")
 _RATE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*/\s*(\d+(?:\.\d*)?)?\s*([a-z]+?)s?\s*$")
 _TIME_OF_DAY = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+#: Longest duration a scenario may write: a million days (about 2,700 years). Longer ones are
+#: surely typing mistakes, and the model's clock would lose all precision adding them to hours.
+MAX_DURATION_HOURS = 24.0 * 1_000_000
 
 DURATION_HINT = 'write a number and a unit, e.g. "90min", "6h", "2d" or "1w"'
 RATE_HINT = 'write events per unit of time, e.g. "3/day", "0.5/h" or "1/2w"'
@@ -63,7 +68,13 @@ def parse_duration(value: object) -> float:
     if unit not in UNIT_HOURS:
         known = ", ".join(sorted({u for u in UNIT_HOURS if len(u) <= 4}))
         raise ValueError(f"unknown time unit {unit!r} in {value!r}; use one of {known}")
-    return float(number) * UNIT_HOURS[unit]
+    hours = float(number) * UNIT_HOURS[unit]
+    if hours > MAX_DURATION_HOURS:
+        raise ValueError(
+            f"{brief(value)} is longer than the longest duration allowed (1000000d); "
+            "write a shorter one"
+        )
+    return hours
 
 
 def parse_rate(value: object) -> float:
@@ -92,7 +103,22 @@ def parse_rate(value: object) -> float:
     hours = float(span or 1) * UNIT_HOURS[unit]
     if hours <= 0:
         raise ValueError(f"{value!r} divides by a zero span of time; {RATE_HINT}")
-    return float(count) / hours
+    rate = float(count) / hours
+    if not math.isfinite(rate):
+        raise ValueError(f"{brief(value)} is too large a rate; {RATE_HINT}")
+    return rate
+
+
+def brief(value: object, most: int = 40) -> str:
+    """A value quoted for a message, cut short if it is very long (a 400-digit number)."""
+    if isinstance(value, str) and len(repr(value)) > most:
+        return repr(value[: most - 5] + "...")  # still in quotes
+    return shorten(repr(value), most)
+
+
+def shorten(text: str, most: int) -> str:
+    """``text`` cut to ``most`` characters, ending in "..." when cut."""
+    return text if len(text) <= most else f"{text[: most - 3]}..."
 
 
 def parse_time_of_day(value: object) -> float:

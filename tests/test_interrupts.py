@@ -5,6 +5,7 @@ the stop left behind, runs the same command again and compares its output with a
 """
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 
 MINIMAL = Path(__file__).resolve().parent / "scenarios" / "minimal.yaml"
+#: The child imports this checkout's ``sim`` whatever folder pytest runs from.
+ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
 RUNS = "2000"
 _CLEAN: dict[str, dict] = {}
 
@@ -25,6 +28,7 @@ def sim(*args: str) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=ENV,
     )
 
 
@@ -54,6 +58,7 @@ def clean_output(command: list[str], tmp_path: Path) -> dict:
         capture_output=True,
         text=True,
         check=True,
+        env=ENV,
     )
     return json.loads(done.stdout)
 
@@ -114,6 +119,7 @@ def test_a_stopped_command_saves_its_work_and_resumes_identically(command, how, 
         capture_output=True,
         text=True,
         check=True,
+        env=ENV,
     )
     assert json.loads(resumed.stdout) == clean_output(args, tmp_path)
 
@@ -134,5 +140,6 @@ def test_kill_9_leaves_a_readable_store_and_a_rerun_completes_identically(tmp_pa
         capture_output=True,
         text=True,
         check=True,
+        env=ENV,
     )
     assert json.loads(resumed.stdout) == clean_output(args, tmp_path)

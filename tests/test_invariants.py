@@ -107,7 +107,7 @@ def check_time_order(m: Model) -> None:
 
 def address(detail: str) -> tuple[str | None, str]:
     """(house or None, outcome) of a ledger ``raid`` detail."""
-    where, outcome = detail.split(": ", 1)
+    where, outcome = detail.rsplit(": ", 1)  # a house's name may hold ": ", an outcome not
     if where.startswith("an address in "):
         return None, outcome
     return where[: where.rindex(" (")], outcome

@@ -517,8 +517,8 @@ def test_file_larger_than_the_limit(tmp_path, monkeypatch):
         load_scenario(path)
 
 
-def test_size_limit_is_five_megabytes():
-    assert loader_module.MAX_BYTES == 5 * 1024 * 1024
+def test_size_limit_is_one_megabyte():
+    assert loader_module.MAX_BYTES == 1024 * 1024
     assert loader_module.MAX_NODES == 200_000
 
 

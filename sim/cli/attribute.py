@@ -23,9 +23,12 @@ from sim.cli.common import (
     Sets,
     StorePath,
     bad_input,
+    check_folder,
     console,
     experiment_setup,
+    load_or_exit,
     report_plots,
+    writing,
 )
 from sim.files import slug
 from sim.scenario import ScenarioError
@@ -56,6 +59,9 @@ def attribute_command(
 
     The tornado plots go to --out, by default reports/<scenario>-attribution/.
     """
+    load_or_exit(scenario, sets)  # every problem of the file before the store is opened
+    if not no_plots:
+        check_folder(out or Path("reports"))
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
         try:
             result = attribute(
@@ -74,7 +80,9 @@ def attribute_command(
             bad_input(str(err))
     if not no_plots:
         folder = out or Path("reports") / f"{slug(result.scenario)}-attribution"
-        report_plots(write_tornadoes(result, folder), folder, as_json)
+        with writing("the plots", folder):
+            paths = write_tornadoes(result, folder)
+        report_plots(paths, folder, as_json)
     if as_json:
         print(json.dumps(result.to_dict(), allow_nan=False))
         return

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from sim.bench import BUNDLED
 from sim.bench import bench as measure
-from sim.cli.common import Json, console, errors
+from sim.cli.common import Json, console, errors, load_or_exit
 
 #: What each figure should reach (DESIGN targets; ratios, since absolute times are noisy).
 TARGETS: dict[str, tuple[str, float]] = {
@@ -30,6 +30,7 @@ def bench(
     as_json: Json = False,
 ) -> None:
     """Measure replications/s, event rate against bare simpy, 2-process speed-up and memory."""
+    load_or_exit(scenario)  # a bad file is bad input (exit code 2), not an internal error
     say = None if as_json else (lambda text: errors.print(text, markup=False))
     figures = measure(scenario, runs=runs, with_10k=not skip_10k, say=say)
     if "peak_rss_mb_10k" in figures:

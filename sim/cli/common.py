@@ -6,6 +6,8 @@ internal error (one line, and the advice to report it).
 
 from __future__ import annotations
 
+import errno
+import os
 import signal
 import sys
 import time
@@ -29,9 +31,23 @@ from sim.store import ResultsStore, StoreError
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
+#: Most replications one command may ask for (per scenario); ten million take days even on a
+#: cluster, so more is surely a typing mistake.
+MAX_RUNS = 10_000_000
+
+#: Largest master seed: the store keeps seeds as SQLite integers (64-bit signed).
+MAX_SEED = 2**63 - 1
+
+#: Most local worker processes.
+MAX_JOBS = 1024
+
 ScenarioPath = Annotated[Path, typer.Argument(help="A scenario YAML file.", show_default=False)]
-Runs = Annotated[int, typer.Option("--runs", "-n", help="Number of replications.", min=1)]
-Seed = Annotated[int, typer.Option("--seed", "-s", help="Master random seed (>= 0).", min=0)]
+Runs = Annotated[
+    int, typer.Option("--runs", "-n", help="Number of replications.", min=1, max=MAX_RUNS)
+]
+Seed = Annotated[
+    int, typer.Option("--seed", "-s", help="Master random seed (>= 0).", min=0, max=MAX_SEED)
+]
 Sets = Annotated[
     list[str] | None,
     typer.Option(
@@ -71,7 +87,9 @@ def internal_error(err: BaseException) -> NoReturn:
 
 Jobs = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", help="Local worker processes (default: all cores).", min=1),
+    typer.Option(
+        "--jobs", "-j", help="Local worker processes (default: all cores).", min=1, max=MAX_JOBS
+    ),
 ]
 ExecutorName = Annotated[
     str, typer.Option("--executor", help="Where replications run: local or dask.")
@@ -94,7 +112,10 @@ Precision = Annotated[
     ),
 ]
 MaxRuns = Annotated[
-    int, typer.Option("--max-runs", help="Upper bound on replications with --precision.", min=1)
+    int,
+    typer.Option(
+        "--max-runs", help="Upper bound on replications with --precision.", min=1, max=MAX_RUNS
+    ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 Out = Annotated[
@@ -102,6 +123,79 @@ Out = Annotated[
     typer.Option("--out", "-o", help="Folder for the plots (PNG and SVG).", show_default=False),
 ]
 NoPlots = Annotated[bool, typer.Option("--no-plots", help="Do not draw or write plots.")]
+
+
+# --- output folders and files ----------------------------------------------------------------
+
+#: File-system errors that mean "this place cannot be written", each with how to fix it.
+_WRITE_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space or choose another place",
+    errno.EDQUOT: "the disk quota is used up: free some space or choose another place",
+    errno.EROFS: "the file system is read-only: choose another place",
+    errno.EACCES: "this user may not write there: choose another place",
+    errno.EPERM: "this user may not write there: choose another place",
+    errno.ENOTDIR: "part of the path is a file, not a folder: choose another place",
+    errno.EISDIR: "a folder is in the way: choose another name",
+    errno.EEXIST: "a file is in the way: choose another place",
+    errno.ENAMETOOLONG: "the name is too long: choose a shorter path",
+}
+
+
+def _nearest_existing(path: Path) -> Path:
+    """``path`` itself, or its closest ancestor that exists (``.`` at worst)."""
+    for candidate in (path, *path.parents):
+        try:
+            if candidate.exists():
+                return candidate
+        except OSError:  # e.g. permission denied on a parent: judge that parent
+            continue
+    return Path(".")
+
+
+def check_folder(folder: Path | None, option: str = "--out") -> None:
+    """Refuse an output folder that cannot be one, before any work is done (exit code 2).
+
+    The folder itself need not exist (it is created), but what exists of it must be a folder
+    this process may write in.
+    """
+    if folder is None:
+        return
+    existing = _nearest_existing(folder)
+    if not existing.is_dir():
+        what = "is a file" if existing == folder else f"cannot be made: {existing} is a file"
+        bad_input(f"{option}: {folder} {what}; give a folder (it is created if missing)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        bad_input(f"{option}: {folder}: {existing} is read-only; choose a folder you can write in")
+
+
+def check_file(path: Path | None, option: str = "--out") -> None:
+    """Refuse an output file that cannot be written, before any work is done (exit code 2)."""
+    if path is None:
+        return
+    if path.is_dir():
+        bad_input(f"{option}: {path} is a folder; give a file name, e.g. {path / 'runs.csv'}")
+    existing = _nearest_existing(path.parent)
+    if not existing.is_dir():
+        bad_input(f"{option}: {path} cannot be written: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        bad_input(f"{option}: {path}: {existing} is read-only; choose a folder you can write in")
+
+
+@contextmanager
+def writing(what: str, where: Path, option: str = "--out") -> Iterator[None]:
+    """Turn a failure to write ``what`` in ``where`` (full disk, read-only...) into exit code 2.
+
+    Other errors pass through: a broken network connection is not the folder's fault.
+    """
+    try:
+        yield
+    except OSError as err:
+        hint = _WRITE_HINTS.get(err.errno or 0)
+        if hint is None:
+            raise
+        file = f" ({err.filename})" if err.filename and str(err.filename) != str(where) else ""
+        reason = err.strerror or str(err)
+        bad_input(f"{option}: cannot write {what} in {where}{file}: {reason}; {hint}")
 
 
 def report_plots(paths: list[Path], folder: Path, as_json: bool) -> None:

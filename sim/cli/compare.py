@@ -23,10 +23,13 @@ from sim.cli.common import (
     Seed,
     Sets,
     StorePath,
+    bad_input,
+    check_folder,
     console,
     experiment_setup,
     load_or_exit,
     report_plots,
+    writing,
 )
 from sim.cli.run import format_days
 from sim.compare import Comparison
@@ -60,10 +63,11 @@ def compare(
     to --out, by default reports/compare-<first>-vs-<second>/.
     """
     if len(scenarios) < 2:
-        from sim.cli.common import bad_input
-
         bad_input("sim compare: give at least two scenario files (the first is the baseline)")
     loaded = [load_or_exit(path, sets) for path in scenarios]
+    folder = out or Path("reports") / ("compare-" + "-vs-".join(slug(s.name) for s in loaded))
+    if not no_plots:
+        check_folder(folder)
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
         result = compare_scenarios(
             loaded,
@@ -80,8 +84,9 @@ def compare(
     else:
         console.print(comparison_table(result))
     if not no_plots:
-        folder = out or Path("reports") / ("compare-" + "-vs-".join(slug(s.name) for s in loaded))
-        report_plots(write_figures(compare_figures(result), folder), folder, as_json)
+        with writing("the plots", folder):
+            paths = write_figures(compare_figures(result), folder)
+        report_plots(paths, folder, as_json)
 
 
 def comparison_table(result: Comparison) -> Table:

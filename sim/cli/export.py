@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.common import Seed, Sets, StorePath, bad_input, load_or_exit
+from sim.cli.common import Seed, Sets, StorePath, bad_input, check_file, load_or_exit, writing
+from sim.files import atomic_writer
 from sim.record import RECORD_KEYS
 from sim.scenario import scenario_hash
 from sim.store import DEFAULT_PATH, ResultsStore, StoreError
@@ -26,6 +27,7 @@ def export(
 ) -> None:
     """Write the stored replications of a scenario and seed as CSV."""
     loaded = load_or_exit(scenario, sets)
+    check_file(out)
     if not store.exists():
         bad_input(f"--store: {store} does not exist; run the scenario first (sim run ...)")
     try:
@@ -38,10 +40,10 @@ def export(
     if out is None:
         _write(sys.stdout, rows)
         return
-    tmp = out.with_name(out.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
-        _write(handle, rows)
-    tmp.replace(out)  # atomic: a reader never sees half a file
+    with writing("the CSV", out.parent):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_writer(out) as handle:  # a reader never sees half a file
+            _write(handle, rows)
 
 
 def _write(handle: object, rows: list[dict[str, object]]) -> None:

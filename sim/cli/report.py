@@ -21,9 +21,11 @@ from sim.cli.common import (
     Sets,
     StorePath,
     bad_input,
+    check_folder,
     console,
     experiment_setup,
     load_or_exit,
+    writing,
 )
 from sim.report import build_report
 from sim.scenario import ScenarioError
@@ -55,22 +57,24 @@ def report(
     """
     for path in scenarios:  # every problem of every file before any run starts
         load_or_exit(path, sets)
+    check_folder(out)
     command = shlex.join(["sim", *sys.argv[1:]])
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
         try:
-            index = build_report(
-                scenarios,
-                out,
-                runs,
-                seed,
-                overrides=sets or (),
-                precision=precision,
-                max_runs=max_runs,
-                store=setup.store,
-                executor=setup.executor,
-                progress=setup.progress,
-                command=command,
-            )
+            with writing("the report", out):
+                index = build_report(
+                    scenarios,
+                    out,
+                    runs,
+                    seed,
+                    overrides=sets or (),
+                    precision=precision,
+                    max_runs=max_runs,
+                    store=setup.store,
+                    executor=setup.executor,
+                    progress=setup.progress,
+                    command=command,
+                )
         except ScenarioError as err:
             bad_input(str(err))
     console.print(f"report: {index}", markup=False)

@@ -22,10 +22,12 @@ from sim.cli.common import (
     Seed,
     Sets,
     StorePath,
+    check_folder,
     console,
     experiment_setup,
     load_or_exit,
     report_plots,
+    writing,
 )
 from sim.figures import run_figures, tally_from_store, write_figures
 from sim.files import slug
@@ -74,6 +76,9 @@ def run(
     reports/<scenario name>/.
     """
     loaded = load_or_exit(scenario, sets)
+    folder = out or Path("reports") / slug(loaded.name)
+    if not no_plots:
+        check_folder(folder)
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
         summary = run_scenario(
             loaded,
@@ -91,8 +96,9 @@ def run(
     else:
         console.print(summary_table(summary))
     if tally is not None:
-        folder = out or Path("reports") / slug(loaded.name)
-        report_plots(write_figures(run_figures(tally), folder), folder, as_json)
+        with writing("the plots", folder):
+            paths = write_figures(run_figures(tally), folder)
+        report_plots(paths, folder, as_json)
 
 
 def format_days(days: float | None) -> str:

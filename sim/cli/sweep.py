@@ -25,10 +25,12 @@ from sim.cli.common import (
     Sets,
     StorePath,
     bad_input,
+    check_folder,
     console,
     experiment_setup,
     load_or_exit,
     report_plots,
+    writing,
 )
 from sim.cli.run import format_days
 from sim.figures import sweep_figures, write_figures
@@ -72,6 +74,10 @@ def sweep(
         axes = [parse_vary(text) for text in vary]
     except ScenarioError as err:
         bad_input(str(err))
+    base = load_or_exit(scenario, sets)
+    folder = out or Path("reports") / f"{slug(base.name)}-sweep"
+    if not no_plots:
+        check_folder(folder)
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
         try:
             points = sweep_scenario(
@@ -93,9 +99,9 @@ def sweep(
     else:
         console.print(sweep_table(points))
     if not no_plots:
-        base = load_or_exit(scenario, sets)
-        folder = out or Path("reports") / f"{slug(base.name)}-sweep"
-        report_plots(write_figures(sweep_figures(points, base), folder), folder, as_json)
+        with writing("the plot", folder):
+            paths = write_figures(sweep_figures(points, base), folder)
+        report_plots(paths, folder, as_json)
 
 
 def sweep_table(points: list[SweepPoint]) -> Table:

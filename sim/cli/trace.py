@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.common import ScenarioPath, Seed, Sets, bad_input, console, load_or_exit
+from sim.cli.common import (
+    ScenarioPath,
+    Seed,
+    Sets,
+    bad_input,
+    check_folder,
+    console,
+    load_or_exit,
+    writing,
+)
 from sim.files import slug
 from sim.story import tell
 from sim.trace import disagreements, parse_days, trace, write_trace
@@ -58,12 +67,14 @@ def trace_command(
             f"choose one of: {', '.join(loaded.agencies)}"
         )
     folder = out or Path("reports") / slug(loaded.name) / f"trace-s{seed}-r{replication}"
+    check_folder(folder)
     traced = trace(loaded, seed, replication)
     wrong = disagreements(traced)
     if wrong:  # the ledger and the counters come from the same run: a mismatch is a bug
         raise RuntimeError("the ledger disagrees with the record: " + "; ".join(wrong))
     try:
-        files = write_trace(traced, folder, fmt, window, office_hours)
+        with writing("the trace", folder):
+            files = write_trace(traced, folder, fmt, window, office_hours)
     except ValueError as err:
         bad_input(f"--days: {err}")
     story = tell(traced)

@@ -8,6 +8,7 @@ Names are plain file names: a figure is never written outside the folder it was 
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import matplotlib as mpl
@@ -51,7 +52,12 @@ def save_figure(figure: Figure, folder: str | Path, stem: str) -> tuple[Path, Pa
     png = _inside(target, f"{stem}.png")
     svg = _inside(target, f"{stem}.svg")
     target.mkdir(parents=True, exist_ok=True)
-    with mpl.rc_context(_SVG_RC):
+    with mpl.rc_context(_SVG_RC), warnings.catch_warnings():
+        # Names may hold emoji or scripts the font lacks: they show as boxes, and one warning
+        # per glyph and file would bury the command's output.
+        warnings.filterwarnings(
+            "ignore", message="Glyph .* missing from font", category=UserWarning
+        )
         _atomic(figure, png, "png", provenance.png_metadata(title), PNG_DPI)
         _atomic(figure, svg, "svg", provenance.svg_metadata(title), None)
     return png, svg

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, Union
@@ -23,7 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic.fields import FieldInfo
 
 from sim.scenario.schema import Scenario
-from sim.units import parse_duration
+from sim.units import brief, parse_duration, shorten
 
 KeyPath = tuple[str | int, ...]
 """Where a value sits in a scenario document: map keys and list indices from the top."""
@@ -52,7 +53,21 @@ class Problem:
         if where and self.line is not None:
             where = f"{where}:{self.line}"
         parts = [part for part in (where, self.path, self.message) if part]
-        return ": ".join(parts)
+        return _one_line(": ".join(parts))
+
+
+def _one_line(text: str) -> str:
+    """``text`` with control characters (a line break in a key, a NUL) written as escapes.
+
+    A problem is always one line: a name may hold anything YAML can write, and a raw line break
+    in it would make one problem look like two.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) == "Cc" else c
+        for c in text
+    )
 
 
 class ScenarioError(Exception):
@@ -210,6 +225,8 @@ def _number(value: float, duration: bool) -> str:
     """A bound as the user would write it: durations in h or d, other numbers plain."""
     if duration and value:
         return f"{value / 24:g}d" if value >= 48 else f"{value:g}h"
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))  # 1000000000, not 1e+09
     return f"{value:g}"
 
 
@@ -225,6 +242,7 @@ def _bounds_text(here: _Located) -> str:
 
 
 _ABSENT = object()
+_LENGTH_ERRORS = ("too_short", "too_long")
 
 
 def _raw(doc: Any, path: KeyPath) -> Any:
@@ -249,7 +267,7 @@ def _show(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value) if isinstance(value, str) else str(value)
+    return brief(value, 60) if isinstance(value, str) else shorten(str(value), 60)
 
 
 def _allowed_keys(model: type[BaseModel]) -> list[str]:
@@ -441,6 +459,8 @@ def schema_findings(err: ValidationError, doc: Any) -> list[tuple[KeyPath, str]]
             unions.setdefault(here.union_at, []).append((dict(error), here))
     for union_at, errors in unions.items():
         deeper = [(e, h) for e, h in errors if len(h.path) > len(union_at)]
+        # A list of the right shape but the wrong length (places: []) matched its member too.
+        deeper += [(e, h) for e, h in errors if e["type"] in _LENGTH_ERRORS and not deeper]
         if deeper:
             findings.extend((h.path, _message(e, h, doc)) for e, h in deeper)
             continue

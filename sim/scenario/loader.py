@@ -18,7 +18,10 @@ A scenario goes from disk to a validated :class:`~sim.scenario.schema.Scenario` 
    (``channels.2.loss=0.1``). Unlike a merge patch, ``--set`` replaces a map instead of merging
    into it; ``null`` still deletes a map key.
 4. **Validate** with the schema and :func:`~sim.scenario.refs.check_references`, turning every
-   problem into ``FILE:LINE: key.path: message`` and raising them all together.
+   problem into ``FILE:LINE: key.path: message`` and raising them all together (at most
+   :data:`~sim.scenario.limits.MAX_PROBLEMS`). A document with more agencies, channels... than
+   :mod:`sim.scenario.limits` allows is refused before the schema sees it; a valid one whose
+   replications would make absurd numbers of tips or moves, after.
 """
 
 from __future__ import annotations
@@ -45,19 +48,16 @@ from sim.scenario.errors import (
     listing,
     schema_findings,
 )
+from sim.scenario.limits import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_NODES,
+    MAX_PROBLEMS,
+    check_counts,
+    check_scenario,
+)
 from sim.scenario.refs import check_references
 from sim.scenario.schema import Scenario
-
-#: Largest scenario file read, in bytes. Real scenarios are a few kilobytes; the limit only stops
-#: a wrong path (a log, a data dump) from being parsed for minutes.
-MAX_BYTES = 5 * 1024 * 1024
-
-#: Most YAML nodes visited while reading one document, aliases counted each time they are used.
-#: Stops "billion laughs" alias bombs, which are tiny on disk but explode when expanded.
-MAX_NODES = 200_000
-
-#: Deepest nesting of maps and lists (a scenario needs about 6 levels).
-MAX_DEPTH = 50
 
 #: The ``file`` of problems found in command-line overrides.
 OVERRIDE_FILE = "--set"
@@ -123,6 +123,32 @@ def _read_text(path: Path, label: str) -> tuple[str | None, Problem | None]:
     return text, None
 
 
+_TOO_MANY_NODES = (
+    f"expands to more than {MAX_NODES:,} values (aliases count each time they are used); a "
+    "scenario is far smaller: look for an alias bomb or a wrong file"
+)
+
+
+class _Composer(yaml.SafeLoader):
+    """PyYAML's safe loader, giving up once the text holds more than :data:`MAX_NODES` nodes.
+
+    Composing is the slow part of reading (about 50,000 values a second); stopping at the limit
+    keeps the answer to a huge generated file within seconds. Aliases are counted later, by the
+    builder, each time they are used.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.composed = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        """Compose the next node, counting it."""
+        self.composed += 1
+        if self.composed > MAX_NODES:
+            raise _LimitExceededError(_TOO_MANY_NODES)
+        return super().compose_node(parent, index)
+
+
 class _Builder:
     """Turns a composed YAML node tree into plain data while recording each key's line."""
 
@@ -146,10 +172,7 @@ class _Builder:
         """
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            raise _LimitExceededError(
-                f"expands to more than {MAX_NODES:,} values (aliases count each time they are "
-                "used); a scenario is far smaller: look for an alias bomb or a wrong file"
-            )
+            raise _LimitExceededError(_TOO_MANY_NODES)
         if len(path) > MAX_DEPTH:
             raise _LimitExceededError(f"nests maps and lists deeper than {MAX_DEPTH} levels")
         if isinstance(node, yaml.ScalarNode):
@@ -282,9 +305,11 @@ def _syntax_problem(err: yaml.YAMLError, text: str, label: str) -> Problem:
 def _parse(text: str, label: str) -> _Loaded:
     """Parse YAML text into plain data and its line map (doc None if unusable)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Composer)
     except yaml.YAMLError as err:
         return _Loaded(None, {}, [_syntax_problem(err, text, label)])
+    except _LimitExceededError as err:
+        return _Loaded(None, {}, [Problem(label, err.line, "", str(err))])
     except RecursionError:
         message = "nests maps and lists too deep to read (a scenario needs about 6 levels)"
         return _Loaded(None, {}, [Problem(label, None, "", message)])
@@ -566,17 +591,37 @@ def validate_document(
         ScenarioError: with every problem found.
     """
     lines = lines or {}
+    oversized = check_counts(doc) if isinstance(doc, dict) else []
+    if oversized:  # refused before the schema spends time on thousands of entries
+        raise ScenarioError(_shown(list(problems) + _to_problems(oversized, lines, file, problems)))
     scenario: Scenario | None = None
     found: list[tuple[KeyPath, str]] = []
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as err:
         found.extend(schema_findings(err, doc))
-    found.extend(check_references(doc))
+    found.extend(check_references(doc, most=MAX_PROBLEMS + 1))
+    if scenario is not None and not found and not problems:
+        found.extend(check_scenario(scenario))
     everything = list(problems) + _to_problems(found, lines, file, problems)
     if everything or scenario is None:
-        raise ScenarioError(_in_file_order(everything))
+        raise ScenarioError(_shown(everything))
     return scenario
+
+
+def _shown(problems: list[Problem]) -> list[Problem]:
+    """The problems in file order, at most :data:`MAX_PROBLEMS` and a line saying more were cut."""
+    ordered = _in_file_order(problems)
+    if len(ordered) <= MAX_PROBLEMS:
+        return ordered
+    cut = Problem(
+        ordered[0].file,
+        None,
+        "",
+        f"more than {MAX_PROBLEMS} problems: the first {MAX_PROBLEMS} are shown; fix them "
+        "(or the program that wrote this file) and validate again",
+    )
+    return [*ordered[:MAX_PROBLEMS], cut]
 
 
 def _to_problems(

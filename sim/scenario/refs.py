@@ -10,6 +10,7 @@ user gets every problem of a file in one pass. Each check therefore skips whatev
 
 from __future__ import annotations
 
+import itertools
 import typing
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
@@ -409,12 +410,15 @@ _CHECKS: tuple[Callable[[dict[str, Any], _Known], Iterator[Finding]], ...] = (
 )
 
 
-def check_references(doc: dict[str, Any]) -> list[Finding]:
+def check_references(doc: dict[str, Any], most: int | None = None) -> list[Finding]:
     """Find every name in a raw scenario document that points at nothing (or at the wrong thing).
 
     Args:
         doc: the resolved scenario document (after ``extends`` and overrides), as read from YAML;
             it need not be valid: malformed parts are skipped.
+        most: stop after this many findings (each suggests the closest name, which costs a
+            comparison with every known name: a generated file with thousands of wrong names
+            would otherwise take minutes to judge).
 
     Returns:
         ``(key path, message)`` pairs in document order of the checks; the message names the
@@ -423,4 +427,5 @@ def check_references(doc: dict[str, Any]) -> list[Finding]:
     if not isinstance(doc, dict):
         return []
     known = _collect(doc)
-    return [finding for check in _CHECKS for finding in check(doc, known)]
+    findings = (finding for check in _CHECKS for finding in check(doc, known))
+    return list(itertools.islice(findings, most))

@@ -12,10 +12,11 @@ Cross-references (a channel naming an agency, a zone listing a commune...) are c
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from sim.clock import DAY_NAMES
 from sim.distributions import parse_dist
@@ -44,8 +45,23 @@ MatcherField = Annotated[MatcherSpec, BeforeValidator(parse_matcher)]
 """A name matcher: ``exact``, ``soundex``... or ``{jaro_winkler: 0.92}`` (sim.names.matchers)."""
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-Weight = Annotated[float, Field(ge=0.0)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Weight = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+
+
+def _plain_text(name: str) -> str:
+    """Refuse a blank name, or one with a control character (a NUL, a tab, a line break)."""
+    if not name.strip():
+        raise ValueError("must not be blank; give a name")
+    control = next((c for c in name if unicodedata.category(c) == "Cc"), None)
+    if control is not None:
+        raise ValueError(
+            f"contains the control character U+{ord(control):04X}; a name is plain text on one "
+            "line: remove it"
+        )
+    return name
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_text)]
 Note = str | list[str] | None
 
 Language = Literal["fr", "nl", "de", "en", "tr", "ar"]
@@ -89,7 +105,7 @@ class Zone(Block):
 class Place(Block):
     """Attributes of a place (a commune or a place outside the region)."""
 
-    population: int | None = Field(default=None, ge=0)
+    population: int | None = Field(default=None, ge=0, le=1_000_000_000)
     neighbours: tuple[Name, ...] = ()
 
 
@@ -307,14 +323,29 @@ class Active(Block):
         return self
 
 
+Places = Annotated[tuple[Name, ...], Field(min_length=1)] | Literal["all"]
+"""The communes a source covers: ``all``, or a non-empty list of zones and communes."""
+
+
+def _some_weight(weights: dict[str, float]) -> dict[str, float]:
+    """Refuse a map of weights that are all zero: nothing could ever be picked."""
+    if weights and not any(weights.values()):
+        raise ValueError("the weights are all 0; give at least one a weight above 0")
+    return weights
+
+
+Reporters = Annotated[dict[Name, Weight], Field(min_length=1), AfterValidator(_some_weight)]
+"""Who a source tells, by weight (``local``: the local police of the place concerned)."""
+
+
 class Sightings(Active):
     """Informants who see the fugitive where he is and tell a police service."""
 
     rate: PerHour
-    places: tuple[Name, ...] | Literal["all"] = "all"
+    places: Places = "all"
     accuracy: Probability = 1.0
     named: Probability = 1.0
-    reporters: dict[Name, Weight] = Field(default_factory=lambda: {LOCAL: 1.0})
+    reporters: Reporters = Field(default_factory=lambda: {LOCAL: 1.0})
 
 
 class Intercepts(Active):
@@ -330,7 +361,7 @@ class Stops(Active):
     """Patrol stops and checkpoints: the officer checks the databases the agency can query."""
 
     rate: PerHour
-    places: tuple[Name, ...] | Literal["all"] = "all"
+    places: Places = "all"
     agency: Name = LOCAL
     hold: Hours = "30min"
 
@@ -339,8 +370,8 @@ class Noise(Active):
     """False tips about random places, at realistic volume, that cost analysts and raid teams."""
 
     rate: PerHour
-    places: tuple[Name, ...] | Literal["all"] = "all"
-    reporters: dict[Name, Weight] = Field(default_factory=lambda: {LOCAL: 1.0})
+    places: Places = "all"
+    reporters: Reporters = Field(default_factory=lambda: {LOCAL: 1.0})
     names_fugitive: Probability = 0.0
     names_others: Probability = 0.0
 
