@@ -184,12 +184,18 @@ class Agency:
         stream = self.verdicts
         if stream.chance(self._forget):
             model.counters.tips_forgotten += 1
-            model.ledger.log(self.env.now, "forgotten", tip.id, tip.root.id, self.name, tip.place)
+            if model.tracing:
+                model.ledger.log(
+                    self.env.now, "forgotten", tip.id, tip.root.id, self.name, tip.place
+                )
             model.end(tip, Fate.FORGOTTEN)
             return False
         if not stream.chance(self._believe_true if tip.true else self._believe_false):
             model.counters.tips_dismissed += 1
-            model.ledger.log(self.env.now, "dismissed", tip.id, tip.root.id, self.name, tip.place)
+            if model.tracing:
+                model.ledger.log(
+                    self.env.now, "dismissed", tip.id, tip.root.id, self.name, tip.place
+                )
             model.end(tip, Fate.DISMISSED)
             return False
         return True

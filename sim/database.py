@@ -72,9 +72,26 @@ class Database:
             )
             return False
         delay = feeding.delay.sample(writer.feed_stream)
+        if not self.alert_targets:
+            # Storage only: nothing follows from the entry, so no copy of the tip travels.
+            stored = self._stored
+            if model.tracing:
+                stored = lambda _e: self._stored_traced(tip, writer)  # noqa: E731
+            model.env.timeout(delay).callbacks.append(stored)
+            return True
         entry = model.copy(tip, language="")
         model.env.timeout(delay).callbacks.append(lambda _e: self._entered(entry, writer))
         return True
+
+    def _stored(self, _event: object) -> None:
+        self.model.counters.db_writes += 1
+
+    def _stored_traced(self, tip: Tip, writer: Agency) -> None:
+        model = self.model
+        model.counters.db_writes += 1
+        model.ledger.log(
+            model.env.now, "db_entered", tip.id, tip.root.id, self.name, tip.place, writer.name
+        )
 
     def _entered(self, entry: Tip, writer: Agency) -> None:
         model = self.model

@@ -25,7 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+
+# scipy is imported inside the functions that need it: worker processes import this package to
+# run replications and should not pay half a second for statistics they never compute.
 
 Z95 = 1.959963984540054
 
@@ -43,6 +45,8 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
     """
     if trials <= 0:
         raise ValueError("the interval needs at least one replication")
+    from scipy import stats
+
     result = stats.binomtest(successes, trials).proportion_ci(confidence, method="wilson")
     return float(result.low), float(result.high)
 
@@ -73,6 +77,8 @@ def paired_difference(
     if n == 1:
         return mean_d, (-1.0, 1.0)
     sd = float(d.std(ddof=1))
+    from scipy import stats
+
     t = float(stats.t.ppf(0.5 + confidence / 2, n - 1))
     margin = t * sd / math.sqrt(n)
     return mean_d, (max(mean_d - margin, -1.0), min(mean_d + margin, 1.0))
@@ -116,6 +122,8 @@ def tango_interval(
     Z(δ) = (only_a - only_b - nδ) / √(n (2 q̂ + δ(1 - δ))) has |Z| ≤ z, where q̂ is the maximum
     likelihood estimate of P(only the second) under δ; its ends are found by root finding.
     """
+    from scipy import optimize, stats
+
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     estimate = (only_a - only_b) / n
 
@@ -184,6 +192,8 @@ def survival_curve(
         flat = np.ones(2)
         return SurvivalCurve(np.array([0.0, horizon_days]), flat, flat, flat)
     censored = np.full(int((~captured).sum()), float(horizon_days))
+    from scipy import stats
+
     sf = stats.ecdf(stats.CensoredData(uncensored=days[captured], right=censored)).sf
     with warnings.catch_warnings():
         # Greenwood's band is undefined where the estimate reaches 0; those points become 0.
