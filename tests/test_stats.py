@@ -1,0 +1,112 @@
+"""The statistics behind every interval the tool prints."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats as scipy_stats
+
+from sim.stats import (
+    km_median_days,
+    newcombe_difference,
+    paired_difference,
+    paired_proportions,
+    survival_curve,
+    tango_interval,
+    wilson_interval,
+)
+
+
+def test_wilson_matches_its_closed_form():
+    k, n, z = 37, 120, 1.959963984540054
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert wilson_interval(k, n) == pytest.approx((centre - half, centre + half))
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 10), (10, 10), (1, 1000)])
+def test_wilson_stays_inside_zero_one_at_the_edges(k, n):
+    low, high = wilson_interval(k, n)
+    assert 0.0 <= low <= k / n <= high <= 1.0
+
+
+def test_tango_bounds_are_where_the_score_statistic_reaches_the_critical_value():
+    only_a, only_b, n = 14, 5, 200
+    low, high = tango_interval(only_a, only_b, n)
+    assert low < (only_a - only_b) / n < high
+
+    def score(delta):
+        w = -only_a - only_b + (2 * n - only_a + only_b) * delta
+        q = (math.sqrt(w * w + 8 * n * only_b * delta * (1 - delta)) - w) / (4 * n)
+        return (only_a - only_b - n * delta) / math.sqrt(n * (2 * q + delta * (1 - delta)))
+
+    assert score(low) == pytest.approx(1.959964, abs=1e-4)
+    assert score(high) == pytest.approx(-1.959964, abs=1e-4)
+
+
+def test_tango_keeps_its_width_when_no_replication_differs():
+    low, high = tango_interval(0, 0, 100)
+    assert low < 0 < high and high == pytest.approx(-low)
+
+
+def exact_coverage(n: int, p_only_a: float, p_only_b: float) -> float:
+    """Coverage of Tango's interval summed over every multinomial outcome."""
+    delta = p_only_a - p_only_b
+    covered = 0.0
+    for a in range(n + 1):
+        for b in range(n + 1 - a):
+            pmf = scipy_stats.multinomial.pmf(
+                [a, b, n - a - b], n, [p_only_a, p_only_b, 1 - p_only_a - p_only_b]
+            )
+            if pmf < 1e-12:
+                continue
+            low, high = tango_interval(a, b, n)
+            covered += pmf * (low <= delta <= high)
+    return covered
+
+
+@pytest.mark.parametrize(("p_only_a", "p_only_b"), [(0.04, 0.0), (0.1, 0.03)])
+def test_tango_covers_about_95_percent_even_with_few_discordant_pairs(p_only_a, p_only_b):
+    assert exact_coverage(40, p_only_a, p_only_b) > 0.93  # at or above nominal, never far below
+
+
+def test_paired_proportions_is_b_minus_a_with_tango_flipped():
+    a = np.array([1, 1, 1, 0, 0, 1, 0, 1])
+    b = np.array([1, 0, 1, 1, 1, 1, 0, 1])
+    diff, (low, high) = paired_proportions(a, b)
+    assert diff == pytest.approx(1 / 8)  # one replication only under a, two only under b
+    t_low, t_high = tango_interval(1, 2, 8)
+    assert (low, high) == pytest.approx((-t_high, -t_low))
+
+
+def test_paired_t_interval_on_continuous_values():
+    values = np.array([0.1, -0.2, 0.3, 0.05, 0.0, 0.15])
+    mean, (low, high) = paired_difference(np.zeros_like(values), values)
+    t = scipy_stats.t.ppf(0.975, len(values) - 1)
+    half = t * values.std(ddof=1) / math.sqrt(len(values))
+    assert mean == pytest.approx(values.mean())
+    assert (low, high) == pytest.approx((values.mean() - half, values.mean() + half))
+
+
+def test_newcombe_is_wider_than_its_parts_and_centred_near_the_difference():
+    diff, (low, high) = newcombe_difference(40, 100, 60, 100)
+    assert diff == pytest.approx(0.2)
+    assert low < 0.2 < high
+    la, ua = wilson_interval(40, 100)
+    assert high - low > ua - la
+
+
+def test_kaplan_meier_median_with_censoring_at_the_horizon():
+    days = [1, 2, 3, math.nan, 5, 6, math.nan]
+    assert km_median_days(days, 10) == 5.0
+    assert km_median_days([1, math.nan, math.nan], 10) is None  # fewer than half caught
+
+
+def test_survival_curve_steps_down_at_each_capture_and_has_a_band():
+    curve = survival_curve([2.0, 4.0, math.nan, math.nan], 10)
+    assert list(curve.days) == [2.0, 4.0, 10.0]  # the censoring time closes the curve
+    assert list(curve.at_large) == pytest.approx([0.75, 0.5, 0.5])
+    assert all(curve.low <= curve.at_large) and all(curve.at_large <= curve.high)
+    nobody = survival_curve([math.nan] * 5, 10)
+    assert nobody.median() == (None, (None, None))
