@@ -73,6 +73,7 @@ class Agency:
         self._believe_true = spec.belief.true_tip
         self._believe_false = spec.belief.false_tip
         self._triage_time = spec.triage_time
+        self._escalates = spec.escalation is not None
 
     def connect(self, databases: dict[str, Database]) -> None:
         """Wire the databases this agency reads, queries by hit/no-hit, or feeds."""
@@ -92,6 +93,17 @@ class Agency:
         return write_name(
             name, self.convention, self.names_stream, spec.typo_rate, variation, heard
         )
+
+    def _written(self, tip: Tip) -> str | None:
+        """The tip's name as this agency wrote it down, writing a name heard on the phone now.
+
+        A false tip's name is written only when someone needs it (escalation, or a tip kept at
+        triage): the law of the spelling is the same, and most false tips are dismissed first.
+        """
+        if tip.heard is not None:
+            tip.name = self.write_name(tip.heard)
+            tip.heard = None
+        return tip.name
 
     # --- identification -----------------------------------------------------------------------
 
@@ -133,7 +145,7 @@ class Agency:
         now = self.env.now
         if model.tracing:
             model.ledger.log(now, "arrived", tip.id, root_id, self.name, tip.place)
-        if self.spec.escalation is not None and (tip.identified or self.recognises(tip.name)):
+        if self._escalates and (tip.identified or self.recognises(self._written(tip))):
             # The officer who reads a wanted name calls at once (Committee P's view after the
             # Mechelen case, FACTS §5): no office hours, no queue, no forgetting.
             model.counters.tips_escalated += 1
@@ -169,6 +181,7 @@ class Agency:
         self.analysts.release()
         if not keeps:
             return
+        self._written(tip)
         if tip.identified:
             self._act(tip, True)
             return
@@ -181,8 +194,8 @@ class Agency:
     def _keeps(self, tip: Tip) -> bool:
         """Triage's verdict: False when the dossier is forgotten or judged not credible."""
         model = self.model
-        stream = self.verdicts
-        if stream.chance(self._forget):
+        uniform = self.verdicts.uniform
+        if uniform() < self._forget:
             model.counters.tips_forgotten += 1
             if model.tracing:
                 model.ledger.log(
@@ -190,7 +203,7 @@ class Agency:
                 )
             model.end(tip, Fate.FORGOTTEN)
             return False
-        if not stream.chance(self._believe_true if tip.true else self._believe_false):
+        if uniform() >= (self._believe_true if tip.true else self._believe_false):
             model.counters.tips_dismissed += 1
             if model.tracing:
                 model.ledger.log(

@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import math
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 from statistics import NormalDist
 from typing import Protocol
@@ -95,11 +95,14 @@ class LogNormal:
 
     median: float
     p90: float
+    # Derived, not parameters: left out of init, comparisons and the scenario's content hash.
+    sigma: float = field(default=0.0, init=False, repr=False, compare=False)
+    _mu: float = field(default=0.0, init=False, repr=False, compare=False)
 
-    @property
-    def sigma(self) -> float:
-        """Standard deviation of the log-duration."""
-        return math.log(self.p90 / self.median) / _Z90
+    def __post_init__(self) -> None:
+        # Computed once: every triage, delay and dwell of a replication samples from here.
+        object.__setattr__(self, "sigma", math.log(self.p90 / self.median) / _Z90)
+        object.__setattr__(self, "_mu", math.log(self.median))
 
     @property
     def mean(self) -> float:
@@ -109,7 +112,7 @@ class LogNormal:
     def sample(self, stream: UniformSource) -> float:
         """Draw by inversion of the normal CDF."""
         u = stream.uniform()
-        return self.median * math.exp(self.sigma * _inv_norm(u if u > _TINY else _TINY))
+        return math.exp(self._mu + self.sigma * _inv_norm(u if u > _TINY else _TINY))
 
     def quantile(self, q: float) -> float:
         """Return the duration below which a share ``q`` of draws fall."""
@@ -147,7 +150,7 @@ class Choice:
 
     values: tuple[float, ...]
     weights: tuple[float, ...]
-    cumulative: tuple[float, ...] = ()
+    cumulative: tuple[float, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         total = sum(self.weights)

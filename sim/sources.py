@@ -246,13 +246,13 @@ class NoiseSource(Source):
         place = self.places[self.what.pick(self.place_weights)]
         named = self.what.chance(self.spec.names_fugitive)
         agency = self.reporter(self.weights, self.names, place)
-        name, other = None, False
+        heard, other = None, False
         if named:
-            name = agency.write_name(model.fugitive.spec.name)
+            heard = model.fugitive.spec.name
         elif self.people and self.who.chance(self.others_share):
             people = self.people
-            person = people[min(int(self.who.uniform() * len(people)), len(people) - 1)]
-            name, other = agency.write_name(person), True
-        tip = model.new_tip("noise", place, None, name, False, agency.language)
+            heard, other = people[min(int(self.who.uniform() * len(people)), len(people) - 1)], True
+        tip = model.new_tip("noise", place, None, None, False, agency.language)
+        tip.heard = heard  # the agency writes it down when someone needs it (Agency._written)
         tip.names_other = other
         agency.receive(tip)

@@ -47,7 +47,9 @@ class Tip:
         observed: model hour of the underlying observation.
         place: the commune the tip names.
         house: the safe house it names, or None for any other address.
-        name: the name as written, or None when the tip names nobody.
+        name: the name as written, or None when the tip names nobody (or it is not written yet).
+        heard: a name the caller spoke that the receiving agency has not written down yet: it
+            is written (in that agency's convention) the first time anyone needs it.
         true: hidden ground truth: the fugitive was at that address when observed.
         language: language the copy is written in.
         identified: the sender had matched the name to a wanted identity (carried along).
@@ -67,6 +69,7 @@ class Tip:
         "deferred",
         "fate",
         "garbled",
+        "heard",
         "house",
         "id",
         "identified",
@@ -104,6 +107,7 @@ class Tip:
         self.place = place
         self.house = house
         self.name = name
+        self.heard: str | None = None
         self.true = true
         self.language = language
         self.identified = False

@@ -672,7 +672,11 @@ def _canonical(value: Any) -> Any:
         }
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         # A distribution: its kind matters as much as its numbers (Fixed(6) is not Exponential(6)).
-        fields = {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        fields = {
+            f.name: _canonical(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init  # derived fields (a lognormal's sigma) are not content
+        }
         return {"kind": type(value).__name__, **fields}
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in value.items()}
