@@ -184,8 +184,8 @@ def write_findings(
         "",
         "Each reform in `scenarios/reforms/` extends `brussels-2015` and changes only what its "
         "file says (each cites FACTS.md). All run on common random numbers, so the gain is a "
-        "paired difference (paired t interval); the unpaired (Newcombe) interval shows what the "
-        "pairing buys.",
+        "paired difference of proportions (Tango's score interval); the unpaired (Newcombe) "
+        "interval shows what the pairing buys.",
         "",
         *_menu_table(comparison),
         "",

@@ -20,6 +20,9 @@ Document = dict[str, Any]
 
 #: Name of the database added when fragmented channels are removed.
 COMMON_DATABASE = "Common-database"
+#: Events that enter something in a register (a database or an agency's own files).
+REGISTER_EVENTS = ("flag", "link", "resolve")
+FOREIGN = "foreign_service"
 #: Staff that never queue (the simpy resource's capacity when queues are removed).
 UNLIMITED_STAFF = 10_000
 
@@ -166,30 +169,41 @@ def _is_fragmented(doc: Document) -> bool:
 
 
 def _one_common_database(doc: Document) -> None:
-    """Every service feeds and reads one database that alerts whoever can act on the place.
+    """Every Belgian service feeds and reads one database that alerts whoever can act.
 
-    The database holds every wanted flag any service holds (each flag event is copied to it) and
-    alerts the local police of the place and every service with search teams. Its own delays are
-    zero: the feeding delays and gaps of each service stay, as their own friction.
+    The database receives a copy of every register event (flags, ambiguous flags, links,
+    resolutions) that any service's files or database receives, with everything else about it
+    unchanged, and alerts the local police of the place and every service with search teams. Its
+    own delays are zero: each service's feeding delays and gaps stay, as their own friction.
+    Foreign services keep their own files: a common Belgian database is not theirs to read.
     """
     agencies = doc.setdefault("agencies", {})
-    searchers = sorted(
-        n for n, a in agencies.items() if isinstance(a, dict) and a.get("raid_teams")
-    )
+    belgian = {n for n, a in agencies.items() if isinstance(a, dict) and a.get("kind") != FOREIGN}
+    searchers = sorted(n for n in belgian if agencies[n].get("raid_teams"))
     doc.setdefault("databases", {})[COMMON_DATABASE] = {
         "matcher": "exact",
         "wanted": sorted(_wanted_at_start(doc)),
+        "others_wanted": max(
+            (
+                db.get("others_wanted", 0)
+                for db in doc["databases"].values()
+                if isinstance(db, dict)
+            ),
+            default=0,
+        ),
         "alerts": {"to": ["local", *searchers], "delay": 0},
     }
-    for agency in _agencies(doc):
-        agency.setdefault("databases", {})[COMMON_DATABASE] = "read_feed"
+    for name in sorted(belgian):
+        agencies[name].setdefault("databases", {})[COMMON_DATABASE] = "read_feed"
     events = list(doc.get("events") or ())
     for event in doc.get("events") or ():
-        flag = event.get("flag") if isinstance(event, dict) else None
-        if isinstance(flag, dict):
-            copied = {"at": event.get("at"), "flag": {"name": flag.get("name")}}
-            copied["flag"]["database"] = COMMON_DATABASE
-            events.append(copied)
+        for action in REGISTER_EVENTS:
+            entry = event.get(action) if isinstance(event, dict) else None
+            if isinstance(entry, dict):
+                copied = {k: v for k, v in entry.items() if k not in ("database", "agency")}
+                events.append(
+                    {"at": event.get("at"), action: {**copied, "database": COMMON_DATABASE}}
+                )
     doc["events"] = events
 
 

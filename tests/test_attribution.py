@@ -51,6 +51,25 @@ def test_removals_commute_and_do_not_touch_the_original(brussels_doc):
     assert brussels_doc == before
 
 
+def test_the_common_database_copies_register_events_as_they_are_and_skips_foreign_services(
+    brussels_doc,
+):
+    from sim.frictions import BY_KEY, COMMON_DATABASE
+
+    changed = without(brussels_doc, [BY_KEY["fragmented_channels"]])
+    copies = [
+        e["flag"] for e in changed["events"] if e.get("flag", {}).get("database") == COMMON_DATABASE
+    ]
+    originals = [e["flag"] for e in brussels_doc["events"] if "flag" in e]
+    assert len(copies) == len(originals)
+    assert sum(bool(c.get("ambiguous")) for c in copies) == sum(
+        bool(o.get("ambiguous")) for o in originals
+    )
+    for name, agency in changed["agencies"].items():
+        reads = COMMON_DATABASE in (agency.get("databases") or {})
+        assert reads == (agency["kind"] != "foreign_service"), name
+
+
 def test_exact_shapley_of_a_known_game():
     # Per-replication outcomes of a 3-friction game: removing A alone or B and C together captures.
     keys = ["A", "B", "C"]
