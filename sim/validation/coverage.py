@@ -205,11 +205,11 @@ def paired_study(
         for n in sizes:
             pairs = [(r[0][:n], r[j][:n]) for r in results]
             tango = [paired_proportions(a, b)[1] for a, b in pairs]
-            t = [paired_difference(a, b)[1] for a, b in pairs]
+            t_intervals = [paired_difference(a, b)[1] for a, b in pairs]
             unpaired = [newcombe_difference(int(a.sum()), n, int(b.sum()), n)[1] for a, b in pairs]
             rows.append(_row("paired (Tango)", -delta, n, tango, exact_paired_coverage(n, delta)))
             exact_t = exact_paired_coverage(n, delta, method="t")
-            rows.append(_row("paired t", -delta, n, t, exact_t))
+            rows.append(_row("paired t", -delta, n, t_intervals, exact_t))
             rows.append(_row("Newcombe (unpaired)", -delta, n, unpaired, math.nan))
     return rows
 
