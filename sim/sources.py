@@ -106,14 +106,11 @@ def _cumulative(weights: dict[str, float]) -> tuple[tuple[str, ...], tuple[float
     return names, tuple(out)
 
 
-class SightingSource(Source):
-    """Informants who see him and call a police service."""
+class PlaceSource(Source):
+    """A source that sees him only in some places, more often when he is out (visibility)."""
 
-    def __init__(self, model: Model, index: int, spec: Sightings) -> None:
-        super().__init__(model, f"sightings.{index}", spec)
-        self.spec = spec
-        self.places = frozenset(model.geography.expand(spec.places))
-        self.names, self.weights = _cumulative(spec.reporters)
+    spec: Sightings | Stops
+    places: frozenset[str]
 
     def rate_now(self) -> float:
         """The rate while he is in a covered place within the window."""
@@ -122,6 +119,16 @@ class SightingSource(Source):
         if model.env.now in self.window and fugitive.place in self.places:
             return self.spec.rate * fugitive.visibility  # out at a haunt, he is easier to see
         return 0.0
+
+
+class SightingSource(PlaceSource):
+    """Informants who see him and call a police service."""
+
+    def __init__(self, model: Model, index: int, spec: Sightings) -> None:
+        super().__init__(model, f"sightings.{index}", spec)
+        self.spec = spec
+        self.places = frozenset(model.geography.expand(spec.places))
+        self.names, self.weights = _cumulative(spec.reporters)
 
     def fire(self) -> None:
         """Create a sighting tip and hand it to the reporting agency."""
@@ -157,21 +164,13 @@ class InterceptSource(Source):
         model.env.timeout(lag).callbacks.append(lambda _e: agency.receive(tip))
 
 
-class StopSource(Source):
+class StopSource(PlaceSource):
     """Patrol stops and checkpoints: a check against what the stopping agency can see."""
 
     def __init__(self, model: Model, index: int, spec: Stops) -> None:
         super().__init__(model, f"stops.{index}", spec)
         self.spec = spec
         self.places = frozenset(model.geography.expand(spec.places))
-
-    def rate_now(self) -> float:
-        """The rate while he is in a covered place within the window."""
-        model = self.model
-        fugitive = model.fugitive
-        if model.env.now in self.window and fugitive.place in self.places:
-            return self.spec.rate * fugitive.visibility  # out at a haunt, he is easier to see
-        return 0.0
 
     def fire(self) -> None:
         """He is stopped where he is."""
