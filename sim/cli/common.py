@@ -219,6 +219,22 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 
 @contextmanager
+def stop_signals() -> Iterator[None]:
+    """Make Ctrl-C (SIGINT) and SIGTERM stop a run cleanly, then restore the previous handlers.
+
+    SIGINT is installed explicitly: a process started as a background job inherits SIGINT
+    ignored, and a user who signals it still expects it to stop and save what is finished.
+    """
+    stops = (signal.SIGINT, signal.SIGTERM)
+    previous = {stop: signal.signal(stop, _raise_interrupt) for stop in stops}
+    try:
+        yield
+    finally:
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
+
+
+@contextmanager
 def experiment_setup(
     jobs: int | None, executor: str, address: str | None, store: Path, quiet: bool
 ) -> Iterator[Setup]:
@@ -227,31 +243,29 @@ def experiment_setup(
         bad_input(f"--executor: unknown executor {executor!r}; use local or dask")
     if executor == "dask" and not address:
         bad_input("--address: the dask executor needs a scheduler address, e.g. tcp://HOST:8786")
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-    try:
-        results = ResultsStore(store)
-    except StoreError as err:
-        signal.signal(signal.SIGTERM, previous)
-        bad_input(str(err))
-    try:
-        runner = make_executor(executor, jobs, address)
-    except (RuntimeError, OSError) as err:
-        results.close()
-        signal.signal(signal.SIGTERM, previous)
-        bad_input(f"--executor {executor}: {err}")
-    show = not quiet and sys.stdout.isatty() and sys.stderr.isatty()
-    try:
-        with progress_bar(show) as progress:
-            yield Setup(results, runner, progress)
-    except InterruptedRun as stop:
-        errors.print(f"sim: {stop}; run the same command again to finish from there.", markup=False)
-        raise typer.Exit(130) from None
-    except StoreError as err:
-        bad_input(str(err))
-    finally:
-        runner.close()
-        results.close()
-        signal.signal(signal.SIGTERM, previous)
+    with stop_signals():
+        try:
+            results = ResultsStore(store)
+        except StoreError as err:
+            bad_input(str(err))
+        try:
+            runner = make_executor(executor, jobs, address)
+        except (RuntimeError, OSError) as err:
+            results.close()
+            bad_input(f"--executor {executor}: {err}")
+        show = not quiet and sys.stdout.isatty() and sys.stderr.isatty()
+        try:
+            with progress_bar(show) as progress:
+                yield Setup(results, runner, progress)
+        except InterruptedRun as stop:
+            message = f"sim: {stop}; run the same command again to finish from there."
+            errors.print(message, markup=False)
+            raise typer.Exit(130) from None
+        except StoreError as err:
+            bad_input(str(err))
+        finally:
+            runner.close()
+            results.close()
 
 
 @contextmanager
