@@ -82,6 +82,35 @@ def test_single_scenario_report(tmp_path: Path) -> None:
     assert "What differs" not in html
 
 
+def test_rebuilt_report_retires_the_old_builds_files_only(tmp_path: Path) -> None:
+    build_report([BASE, CENTRAL], tmp_path, runs=10, seed=1)
+    assert (tmp_path / "differences.png").is_file()
+    (tmp_path / "notes.md").write_text("the analyst's own notes\n", encoding="utf-8")
+    build_report([BASE], tmp_path, runs=10, seed=1)
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    # Nothing of the comparison is left beside the single-scenario page...
+    assert not (tmp_path / "differences.png").exists()
+    assert not (tmp_path / "differences.svg").exists()
+    shown = set(re.findall(r'(?:src|href)="([^"#][^"]*)"', html))
+    pictures = {p.name for p in tmp_path.iterdir() if p.suffix in (".png", ".svg")}
+    assert pictures <= shown
+    # ... and what the report never wrote stays.
+    assert (tmp_path / "notes.md").read_text(encoding="utf-8") == "the analyst's own notes\n"
+
+
+def test_a_tampered_manifest_cannot_reach_outside_the_folder(tmp_path: Path) -> None:
+    from sim.report.build import MANIFEST, retire_stale
+
+    folder = tmp_path / "report"
+    folder.mkdir()
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep", encoding="utf-8")
+    (folder / "old.png").write_bytes(b"png")
+    (folder / MANIFEST).write_text('["../precious.txt", "old.png", 3]', encoding="utf-8")
+    assert retire_stale(folder, ["index.html"]) == ["old.png"]
+    assert outside.read_text(encoding="utf-8") == "keep"
+
+
 def test_typical_replication_is_closest_to_the_median() -> None:
     tally = fake_tally("t", [10.0, 50.0, 20.0, 30.0, None])
     replication, why = typical_replication(tally)

@@ -10,6 +10,7 @@ all the page needs: it opens offline and makes no network requests.
 
 from __future__ import annotations
 
+import json
 import math
 import platform
 from collections.abc import Sequence
@@ -153,7 +154,42 @@ def build_report(
         software=_software(),
     )
     write_text(folder / "style.css", page.stylesheet())
-    return write_text(folder / "index.html", page.render(data))
+    index = write_text(folder / "index.html", page.render(data))
+    written = [f"{stem}.{kind}" for stem in figures for kind in ("png", "svg")]
+    retire_stale(folder, [*written, "story.txt", "style.css", "index.html"])
+    return index
+
+
+#: The report's list of the files it wrote, kept in its folder for the next build.
+MANIFEST = ".report-files"
+
+
+def retire_stale(folder: Path, written: Sequence[str]) -> list[str]:
+    """Remove what the previous report in ``folder`` wrote and this one did not; list the rest.
+
+    A report rebuilt into its folder with other scenarios (one instead of two, say) would
+    otherwise leave the old build's figures beside the new page. Only files the previous build
+    recorded in :data:`MANIFEST` are removed: whatever else the user keeps there is left alone.
+
+    Returns:
+        The names of the files removed.
+    """
+    manifest = folder / MANIFEST
+    try:
+        previous = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = []
+    keep = set(written)
+    removed = []
+    for name in previous if isinstance(previous, list) else []:
+        # Plain names only: a hand-edited manifest must not reach outside the folder.
+        if isinstance(name, str) and name not in keep and name == Path(name).name:
+            stale = folder / name
+            if stale.is_file():
+                stale.unlink()
+                removed.append(name)
+    write_text(manifest, json.dumps(sorted(keep), indent=1) + "\n")
+    return removed
 
 
 def _widest(tallies: list[Tally]) -> float:
