@@ -8,7 +8,8 @@ twice (a Dask worker died and its task was retried) gives the same records again
 keeps once.
 
 Every executor yields finished batches as they complete; stopping early (Ctrl-C) cancels what has
-not started.
+not started. When the workers themselves go away (a local worker process killed, the Dask scheduler
+lost), the executor raises :class:`WorkersLost`: the batches already yielded are safe in the store.
 """
 
 from __future__ import annotations
@@ -17,13 +18,21 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from sim.model import Model
 from sim.scenario import Scenario
 
 Record = dict[str, int | float | str]
+
+
+class WorkersLost(RuntimeError):  # noqa: N818 (an event, named as the user meets it)
+    """The workers went away mid-run: a worker process was killed, or the Dask scheduler is gone.
+
+    Not a bug in the model and not bad input: the run can be finished later from the store.
+    """
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,10 @@ class ProcessExecutor:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     yield future.result()
+        except BrokenProcessPool as err:
+            raise WorkersLost(
+                "a worker process died (killed, or out of memory?) before its batch was done"
+            ) from err
         finally:
             for future in pending:
                 future.cancel()
@@ -116,6 +129,7 @@ class DaskExecutor:
                 "the Dask executor needs the optional extra: pip install -e '.[dask]'"
             ) from err
         self._own = client is None
+        self.address = address or "(a given client)"
         self._client = client if client is not None else Client(address, timeout="20s")
         self.jobs = max(1, sum(self._client.nthreads().values()))  # type: ignore[attr-defined]
 
@@ -136,6 +150,13 @@ class DaskExecutor:
                 following = next(todo, None)
                 if following is not None:
                     flow.add(client.submit(run_batch, following, pure=False))
+        except (CancelledError, OSError, TimeoutError) as err:
+            # Futures this executor did not cancel are cancelled by the client when it loses the
+            # scheduler (and comm errors surface as OSError): the cluster, not the model, failed.
+            if isinstance(err, CancelledError) or client.status != "running":
+                why = type(err).__name__
+                raise WorkersLost(f"lost the Dask scheduler at {self.address} ({why})") from err
+            raise
         finally:
             for future in list(flow.futures):
                 future.cancel()

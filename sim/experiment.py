@@ -7,7 +7,7 @@ store (computing only the missing ones, in batches, saving each batch as it fini
 :class:`~sim.summary.Tally`. Replication *r* uses the same named random streams in every scenario,
 so two scenarios' tallies are paired replication by replication (common random numbers).
 
-Stopping (Ctrl-C, SIGTERM) raises :class:`InterruptedRun` after the finished batches are saved;
+Stopping (Ctrl-C, SIGTERM, lost workers) raises :class:`InterruptedRun` after the finished batches are saved;
 running the same command again computes only what is missing and ends with exactly the numbers an
 uninterrupted run gives.
 """
@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sim.executors import Batch, Executor, SerialExecutor
+from sim.executors import Batch, Executor, SerialExecutor, WorkersLost
 from sim.scenario import Scenario, scenario_hash
 from sim.store import ResultsStore
 from sim.summary import Tally
@@ -28,13 +28,22 @@ Progress = Callable[[int, int], None]
 
 
 class InterruptedRun(Exception):  # noqa: N818 (a stop, not an error)
-    """The run was stopped; everything finished is saved in the store."""
+    """The run was stopped; everything finished is saved in the store.
 
-    def __init__(self, saved: int, wanted: int, store: str) -> None:
-        super().__init__(f"stopped with {saved} of {wanted} replications saved in {store}")
+    Attributes:
+        saved: replications in the store.
+        wanted: replications the run asked for.
+        store: the store's path.
+        cause: why the workers went away (None: the user stopped the run).
+    """
+
+    def __init__(self, saved: int, wanted: int, store: str, cause: str | None = None) -> None:
+        stopped = f"stopped with {saved} of {wanted} replications saved in {store}"
+        super().__init__(f"{cause}; {stopped}" if cause else stopped)
         self.saved = saved
         self.wanted = wanted
         self.store = store
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,8 @@ class Experiment:
         except KeyboardInterrupt:
             self.executor.close()
             raise InterruptedRun(done, wanted, self.store.path) from None
+        except WorkersLost as lost:
+            raise InterruptedRun(done, wanted, self.store.path, str(lost)) from lost
 
     def _batches(self, missing: dict[str, list[int]]) -> Iterator[Batch]:
         total = sum(len(m) for m in missing.values())

@@ -105,15 +105,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def scheduler(tmp_path_factory: pytest.TempPathFactory):
-    """A ``dask scheduler`` and two single-thread ``dask worker`` processes; yields the address."""
+@contextlib.contextmanager
+def cluster(logs: Path):
+    """A ``dask scheduler`` and two single-thread ``dask worker`` processes; yields the address
+    and the scheduler's process."""
     distributed = pytest.importorskip("distributed", reason="the optional extra 'dask' is missing")
     dask = Path(sys.executable).with_name("dask")
     if not dask.exists():
         pytest.skip("the dask command is not installed beside this Python")
     address = f"tcp://127.0.0.1:{free_port()}"
-    logs = tmp_path_factory.mktemp("dask")
     commands = [
         [dask, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1]],
         [dask, "worker", address, "--nworkers", "2", "--nthreads", "1", "--name", "w"],
@@ -133,7 +133,7 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory):
                 )
         with distributed.Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
-        yield address
+        yield address, processes[0]
     finally:
         for process in reversed(processes):
             with contextlib.suppress(ProcessLookupError):
@@ -143,6 +143,13 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory):
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory: pytest.TempPathFactory):
+    """The address of a cluster the module's tests share."""
+    with cluster(tmp_path_factory.mktemp("dask")) as (address, _):
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -209,6 +216,44 @@ def test_a_dask_worker_killed_mid_run_changes_nothing(scheduler, variant, tmp_pa
     assert process.returncode == 0, err
     assert json.loads(out) == clean(args)
     assert readable(store) == wanted
+
+
+def test_a_lost_dask_scheduler_stops_in_one_line_and_a_local_rerun_finishes(variant, tmp_path):
+    args, wanted = command_args("run", variant)
+    store = tmp_path / "results.sqlite"
+    with cluster(tmp_path) as (address, scheduler_process):
+        process = start(*args, "--executor", "dask", "--address", address, "--store", store)
+        wait_for_rows(store, process)
+        os.killpg(scheduler_process.pid, signal.SIGKILL)
+        _, err = process.communicate(timeout=120)
+    assert process.returncode == 1, err
+    assert err.count("\n") == 1 and "Traceback" not in err and "ERROR" not in err, err
+    assert err.startswith(f"sim: lost the Dask scheduler at {address}")
+    assert "run the same command again to finish from there" in err
+    assert 0 < readable(store) < wanted
+    # The same command on this machine's processes finishes the run, identically.
+    assert finish(*args, "--jobs", "2", "--store", store) == clean(args)
+
+
+def test_a_killed_local_worker_process_stops_in_one_line_and_a_rerun_finishes(tmp_path):
+    psutil = pytest.importorskip("psutil")
+    args, wanted = command_args("run", tmp_path)
+    store = tmp_path / "results.sqlite"
+    process = start(*args, "--jobs", "2", "--store", store)
+    wait_for_rows(store, process)
+    workers = [
+        child
+        for child in psutil.Process(process.pid).children(recursive=True)
+        if "spawn_main" in " ".join(child.cmdline())  # not the resource tracker
+    ]
+    assert workers
+    workers[0].kill()
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1, err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith("sim: a worker process died")
+    assert 0 < readable(store) < wanted
+    assert finish(*args, "--jobs", "2", "--store", store) == clean(args)
 
 
 # --- kill -9 of compare and sweep -------------------------------------------------------------

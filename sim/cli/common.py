@@ -7,12 +7,13 @@ internal error (one line, and the advice to report it).
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import signal
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -235,6 +236,30 @@ def stop_signals() -> Iterator[None]:
 
 
 @contextmanager
+def quiet_cluster_logs() -> Iterator[None]:
+    """Keep Dask's own log records (tracebacks while it reconnects) off the command's stderr.
+
+    A command reports a lost cluster in one line of its own; the API leaves logging alone.
+    """
+    # Importing distributed sets its loggers' levels: quieten them after that. Without the extra,
+    # the executor says what is missing.
+    with suppress(ImportError):
+        import distributed  # noqa: F401
+    names = ["distributed"] + [
+        name for name in logging.root.manager.loggerDict if name.startswith("distributed.")
+    ]
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+@contextmanager
 def experiment_setup(
     jobs: int | None, executor: str, address: str | None, store: Path, quiet: bool
 ) -> Iterator[Setup]:
@@ -243,11 +268,13 @@ def experiment_setup(
         bad_input(f"--executor: unknown executor {executor!r}; use local or dask")
     if executor == "dask" and not address:
         bad_input("--address: the dask executor needs a scheduler address, e.g. tcp://HOST:8786")
-    with stop_signals():
+    with stop_signals(), ExitStack() as stack:
         try:
             results = ResultsStore(store)
         except StoreError as err:
             bad_input(str(err))
+        if executor == "dask":
+            stack.enter_context(quiet_cluster_logs())
         try:
             runner = make_executor(executor, jobs, address)
         except (RuntimeError, OSError) as err:
@@ -258,6 +285,13 @@ def experiment_setup(
             with progress_bar(show) as progress:
                 yield Setup(results, runner, progress)
         except InterruptedRun as stop:
+            if stop.cause:  # the workers went away: a failure of the machine, not of the input
+                errors.print(
+                    f"sim: {stop}; bring the workers back (or use --executor local) and run the "
+                    "same command again to finish from there.",
+                    markup=False,
+                )
+                raise typer.Exit(1) from None
             message = f"sim: {stop}; run the same command again to finish from there."
             errors.print(message, markup=False)
             raise typer.Exit(130) from None
