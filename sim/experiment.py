@@ -7,9 +7,9 @@ store (computing only the missing ones, in batches, saving each batch as it fini
 :class:`~sim.summary.Tally`. Replication *r* uses the same named random streams in every scenario,
 so two scenarios' tallies are paired replication by replication (common random numbers).
 
-Stopping (Ctrl-C, SIGTERM, lost workers) raises :class:`InterruptedRun` after the finished batches are saved;
-running the same command again computes only what is missing and ends with exactly the numbers an
-uninterrupted run gives.
+Stopping (Ctrl-C, SIGTERM, lost workers) raises :class:`InterruptedRun` after the finished
+batches are saved; running the same command again computes only what is missing and ends with
+exactly the numbers an uninterrupted run gives.
 """
 
 from __future__ import annotations
