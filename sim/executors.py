@@ -19,11 +19,14 @@ import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sim.model import Model
+from sim.record import Record
 from sim.scenario import Scenario
 
-Record = dict[str, int | float | str]
+if TYPE_CHECKING:
+    from distributed import Client  # the optional extra ``dask``: imported when used
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ class DaskExecutor:
     same records, and the store keeps each replication once.
     """
 
-    def __init__(self, address: str | None = None, client: object | None = None) -> None:
+    def __init__(self, address: str | None = None, client: Client | None = None) -> None:
         try:
             from distributed import Client
         except ImportError as err:  # the optional extra is missing
@@ -117,7 +120,7 @@ class DaskExecutor:
             ) from err
         self._own = client is None
         self._client = client if client is not None else Client(address, timeout="20s")
-        self.jobs = max(1, sum(self._client.nthreads().values()))  # type: ignore[attr-defined]
+        self.jobs = max(1, sum(self._client.nthreads().values()))
 
     def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Record]]]:
         """Yield batches as their tasks finish, keeping about two per worker thread in flight."""
@@ -143,7 +146,7 @@ class DaskExecutor:
     def close(self) -> None:
         """Disconnect (and stop the cluster if this executor started it)."""
         if self._own:
-            self._client.close()  # type: ignore[attr-defined]
+            self._client.close()
 
 
 Executor = SerialExecutor | ProcessExecutor | DaskExecutor
