@@ -144,7 +144,7 @@ def _sampled_shares(
     keys: Sequence[str], y: dict[Subset, np.ndarray], orders: list[tuple[str, ...]]
 ) -> tuple[dict[str, np.ndarray], float]:
     """Per-replication Shapley values averaged over sampled orders, and the sampling error."""
-    per_order = {key: [] for key in keys}
+    per_order: dict[str, list[np.ndarray]] = {key: [] for key in keys}
     for order in orders:
         before: Subset = frozenset()
         for key in order:

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 import simpy
@@ -43,7 +43,7 @@ def bare_simpy_rate(events: int = 500_000) -> float:
     """Events per second of a bare simpy loop that only yields timeouts."""
     env = simpy.Environment()
 
-    def loop() -> object:
+    def loop() -> Generator[simpy.Event, object, None]:
         while True:
             yield env.timeout(1)
 

@@ -14,6 +14,8 @@ services that should act on it: the centralised setup's answer to fragmented cha
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sim.names.matchers import matcher
@@ -24,6 +26,8 @@ from sim.scenario.schema import Database as DatabaseSpec
 from sim.tip import Fate, Tip
 
 if TYPE_CHECKING:
+    import simpy
+
     from sim.agency import Agency
     from sim.model import Model
 
@@ -74,7 +78,7 @@ class Database:
         delay = feeding.delay.sample(writer.feed_stream)
         if not self.alert_targets:
             # Storage only: nothing follows from the entry, so no copy of the tip travels.
-            stored = self._stored
+            stored: Callable[[simpy.Event], None] = self._stored
             if model.tracing:
                 stored = lambda _e: self._stored_traced(tip, writer)  # noqa: E731
             model.env.timeout(delay).callbacks.append(stored)
@@ -113,7 +117,8 @@ class Database:
             return
         entry.identified = True
         delay = self.spec.alerts.delay.sample(self.stream) if self.spec.alerts else 0.0
-        targets = {self._resolve(t, entry) for t in self.alert_targets} - {None, writer.name}
+        resolved = (self._resolve(t, entry) for t in self.alert_targets)
+        targets = {t for t in resolved if t is not None} - {writer.name}
         for target in sorted(targets):  # sorted: set order must not decide the stream order
             agency = model.agencies[target]
             alert = model.copy(entry, language=agency.language)
@@ -121,7 +126,7 @@ class Database:
             model.ledger.log(
                 model.env.now, "db_alert", alert.id, alert.root.id, self.name, alert.place, target
             )
-            model.env.timeout(delay).callbacks.append(lambda _e, a=alert, g=agency: g.receive(a))
+            model.env.timeout(delay).callbacks.append(partial(_deliver, agency, alert))
         # The alerts carry the tip on; with nobody to alert but the writer, it stops here.
         model.end(entry, Fate.DUPLICATE if targets else Fate.NO_JURISDICTION)
 
@@ -129,3 +134,8 @@ class Database:
         if target == LOCAL:
             return self.model.local_police.get(self.model.geography.zone_of.get(tip.place, ""))
         return target
+
+
+def _deliver(agency: Agency, tip: Tip, _timer: simpy.Event) -> None:
+    """Hand ``tip`` to ``agency`` when the timer fires."""
+    agency.receive(tip)

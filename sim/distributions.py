@@ -47,7 +47,10 @@ class UniformSource(Protocol):
 class Dist(Protocol):
     """A distribution of durations in hours."""
 
-    mean: float
+    @property
+    def mean(self) -> float:
+        """Mean duration in hours."""
+        ...
 
     def sample(self, stream: UniformSource) -> float:
         """Draw one duration in hours from ``stream``."""

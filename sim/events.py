@@ -15,6 +15,7 @@ the scenario gives the name as written.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sim.names.conventions import FOR_LANGUAGE, convention
@@ -22,8 +23,11 @@ from sim.names.variants import write_name
 from sim.register import Register
 from sim.scenario.schema import DatedStop, DatedTip, Event, Flag, Link, RegisterEntry, Resolve
 from sim.sources import check_at_stop
+from sim.streams import Stream
 
 if TYPE_CHECKING:
+    import simpy
+
     from sim.agency import Agency
     from sim.model import Model
 
@@ -37,12 +41,10 @@ def schedule_events(model: Model) -> None:
         t = model.calendar.to_hours(event.at)
         if t < 0 and all(getattr(event, kind) is None for kind in _STANDING):
             continue
-        model.env.timeout(max(t, 0.0)).callbacks.append(
-            lambda _e, ev=event: _happen(model, ev, stream)
-        )
+        model.env.timeout(max(t, 0.0)).callbacks.append(partial(_happen, model, event, stream))
 
 
-def _happen(model: Model, event: Event, stream: object) -> None:
+def _happen(model: Model, event: Event, stream: Stream, _timer: simpy.Event) -> None:
     if event.flag is not None:
         _flag(model, event.flag)
     elif event.link is not None:
@@ -60,14 +62,15 @@ def _register(model: Model, where: RegisterEntry) -> tuple[str, Register, Agency
     if where.database is not None:
         database = model.databases[where.database]
         return where.database, database.files, database.owner
-    agency = model.agencies[where.agency]  # type: ignore[index]
+    if where.agency is None:  # the schema refuses an entry with neither
+        raise ValueError("a register entry names a database or an agency")
+    agency = model.agencies[where.agency]
     return agency.name, agency.files, agency
 
 
 def _flag(model: Model, flag: Flag) -> None:
     name, register, keeper = _register(model, flag)
-    verbatim = flag.verbatim or keeper is None
-    written = flag.name if verbatim else keeper.write_name(flag.name)  # type: ignore[union-attr]
+    written = flag.name if flag.verbatim or keeper is None else keeper.write_name(flag.name)
     now = model.env.now
     if flag.ambiguous:
         register.hold(flag.name, written)
@@ -103,9 +106,11 @@ def _tip(model: Model, spec: DatedTip) -> None:
         place, house = fugitive.place, fugitive.house
     elif spec.house is not None:
         place, house = fugitive.address_place(spec.house), spec.house
-    else:  # a commune only: if he is there, the caller points at his address
+    elif spec.place is not None:  # a commune only: if he is there, the caller points at his address
         place = spec.place
         house = fugitive.house if place == fugitive.place else None
+    else:  # the schema refuses a tip with no place, house or current
+        raise ValueError("a dated tip gives a place, a house or current: true")
     true = place == fugitive.place and house == fugitive.house
     language = spec.language or agency.language
     name = spec.name
@@ -130,6 +135,6 @@ def _written(model: Model, receiver: Agency, name: str, language: str) -> str:
     return write_name(name, writer, model.event_names, 0.0, model.scenario.names.variation)
 
 
-def _stop(model: Model, spec: DatedStop, stream: object) -> None:
+def _stop(model: Model, spec: DatedStop, stream: Stream) -> None:
     if model.fugitive.place == spec.place:
-        check_at_stop(model, model.agencies[spec.agency], spec.hold, stream)  # type: ignore[arg-type]
+        check_at_stop(model, model.agencies[spec.agency], spec.hold, stream)

@@ -21,11 +21,14 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sim.model import Model
+from sim.record import Record
 from sim.scenario import Scenario
 
-Record = dict[str, int | float | str]
+if TYPE_CHECKING:
+    from distributed import Client  # the optional extra ``dask``: imported when used
 
 
 class WorkersLost(RuntimeError):  # noqa: N818 (an event, named as the user meets it)
@@ -121,7 +124,7 @@ class DaskExecutor:
     same records, and the store keeps each replication once.
     """
 
-    def __init__(self, address: str | None = None, client: object | None = None) -> None:
+    def __init__(self, address: str | None = None, client: Client | None = None) -> None:
         try:
             from distributed import Client
         except ImportError as err:  # the optional extra is missing
@@ -131,7 +134,7 @@ class DaskExecutor:
         self._own = client is None
         self.address = address or "(a given client)"
         self._client = client if client is not None else Client(address, timeout="20s")
-        self.jobs = max(1, sum(self._client.nthreads().values()))  # type: ignore[attr-defined]
+        self.jobs = max(1, sum(self._client.nthreads().values()))
 
     def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Record]]]:
         """Yield batches as their tasks finish, keeping about two per worker thread in flight."""
@@ -164,7 +167,7 @@ class DaskExecutor:
     def close(self) -> None:
         """Disconnect (and stop the cluster if this executor started it)."""
         if self._own:
-            self._client.close()  # type: ignore[attr-defined]
+            self._client.close()
 
 
 Executor = SerialExecutor | ProcessExecutor | DaskExecutor

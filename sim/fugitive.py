@@ -18,6 +18,7 @@ unless an alert intervenes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from itertools import accumulate
 
 import simpy
@@ -27,7 +28,8 @@ from sim.ledger import Ledger
 from sim.places import Geography
 from sim.record import Counters
 from sim.scenario.schema import Fugitive as FugitiveSpec
-from sim.streams import Streams
+from sim.scenario.schema import Stop
+from sim.streams import Stream, Streams
 
 _AFTER_CONTAINMENT = 1 / 60  # a blocked move is retried one minute after the search
 
@@ -106,18 +108,23 @@ class Fugitive:
         self._arrive_leg(first, "itinerary")
         for t, leg in legs:
             if t > 0:
-                self.env.timeout(t).callbacks.append(lambda _e, leg=leg: self._leg(leg))
+                self.env.timeout(t).callbacks.append(partial(self._leg, leg))
         end = max(t for t, _ in legs)
         if self.houses:
             self.env.timeout(max(end, 0.0)).callbacks.append(lambda _e: self._free())
 
-    def _leg(self, leg: object) -> None:
+    def _leg(self, leg: Stop, _timer: simpy.Event) -> None:
         if not self.captured:
             self._arrive_leg(leg, "itinerary")
 
-    def _arrive_leg(self, leg: object, why: str) -> None:
-        house = leg.house  # type: ignore[attr-defined]
-        place = self.spec.safe_houses[house].place if house else leg.place  # type: ignore[attr-defined]
+    def _arrive_leg(self, leg: Stop, why: str) -> None:
+        house = leg.house
+        if house:
+            place = self.spec.safe_houses[house].place
+        elif leg.place is not None:
+            place = leg.place
+        else:  # the schema refuses a leg with neither
+            raise ValueError("an itinerary leg gives a place or a house")
         self._arrive(place, house, why)
 
     def _free(self) -> None:
@@ -177,12 +184,12 @@ class Fugitive:
         gen = self._outing_gen
         self.env.timeout(at - self.env.now).callbacks.append(lambda _e: self._go_out(gen))
 
-    def _within(self, at: float, opens: float, closes: float, stream: object) -> float:
+    def _within(self, at: float, opens: float, closes: float, stream: Stream) -> float:
         length = (closes - opens) % 24 or 24.0
         since = (self.calendar.hour_of_day(at) - opens) % 24
         if since < length:
             return at
-        return at + (24 - since) + stream.uniform() * length  # type: ignore[attr-defined]
+        return at + (24 - since) + stream.uniform() * length
 
     def _go_out(self, gen: int) -> None:
         if gen != self._outing_gen or self.captured or self.on_itinerary:

@@ -95,7 +95,7 @@ def from_summary(summary: Summary) -> TipLosses:
     return from_totals(summary.scenario, summary.runs, totals)
 
 
-def from_records(scenario: str, records: Iterable[Mapping[str, object]]) -> TipLosses:
+def from_records(scenario: str, records: Iterable[Mapping[str, int | float | str]]) -> TipLosses:
     """The waterfall of flat records (e.g. one replication's, or a store's)."""
     totals: dict[str, float] = {}
     runs = 0
@@ -103,5 +103,5 @@ def from_records(scenario: str, records: Iterable[Mapping[str, object]]) -> TipL
         runs += 1
         for key, value in record.items():
             if key == "tips_true" or key.startswith("true_tips_"):
-                totals[key] = totals.get(key, 0) + float(value)  # type: ignore[arg-type]
+                totals[key] = totals.get(key, 0) + float(value)
     return from_totals(scenario, runs, totals)

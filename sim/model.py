@@ -21,7 +21,7 @@ from sim.language import LanguageDesk
 from sim.ledger import Ledger, NullLedger
 from sim.places import Geography
 from sim.raid import RaidOffice
-from sim.record import Counters, build_record
+from sim.record import Counters, Record, build_record
 from sim.scenario.schema import Agency as AgencySpec
 from sim.scenario.schema import OfficeHours, Scenario
 from sim.sources import InterceptSource, NoiseSource, SightingSource, Source, StopSource
@@ -195,7 +195,7 @@ class Model:
         if not self.done.triggered:
             self.done.succeed()
 
-    def run(self) -> dict[str, int | float | str]:
+    def run(self) -> Record:
         """Run until capture or the horizon and return the flat record."""
         env = self.env
         self.fugitive.start()
@@ -233,8 +233,6 @@ class Model:
         counters.translation_wait_hours += sum(now - t for t in self.language.waiting.values())
 
 
-def run_replication(
-    scenario: Scenario, seed: int, replication: int
-) -> dict[str, int | float | str]:
+def run_replication(scenario: Scenario, seed: int, replication: int) -> Record:
     """Run one replication and return its flat record."""
     return Model(scenario, seed, replication).run()

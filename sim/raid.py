@@ -60,7 +60,7 @@ class RaidOffice:
         self.preparations = model.streams.stream("raids.preparation")
         self.stream = model.streams.stream("raids.escape")
         self.containment_stream = model.streams.stream("raids.containment")
-        self.judge = None
+        self.judge: Agency | None = None  # the investigating judge, when warrants queue
         self.pending: dict[tuple[str, str | None], Raid] = {}
         self.done: list[tuple[float, Raid, str]] = []
 
@@ -92,6 +92,8 @@ class RaidOffice:
         elif duration > 0:
             yield env.timeout(duration)
         teams = raid.agency.raid_teams
+        if teams is None:  # only an agency with raid teams plans a search
+            raise ValueError(f"{raid.agency.name} has no raid teams to search with")
         team = teams.request()
         yield team
         prep = raid.agency.spec.raid_prep.sample(self.preparations)

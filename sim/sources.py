@@ -60,16 +60,19 @@ class Source:
         self.what: Stream = model.streams.stream(f"{name}.what")
         self.clock = self._clock()
 
-    def _clock(self) -> HazardClock:
+    def _clock(self) -> HazardClock | None:
         return HazardClock(self.model.env, self.when, self.rate_now, self.fire)
 
     def start(self, follows_fugitive: bool = True) -> None:
         """Start the clock; recompute at window edges and, if tied to him, at each of his moves."""
+        clock = self.clock
+        if clock is None:  # a source without a hazard clock starts itself (NoiseSource)
+            raise TypeError(f"{self.name} has no hazard clock to start")
         if follows_fugitive:
-            self.model.fugitive.listen(self.clock.update)
+            self.model.fugitive.listen(clock.update)
         for edge in self.window.edges():
-            self.model.env.timeout(edge).callbacks.append(lambda _e: self.clock.update())
-        self.clock.update()
+            self.model.env.timeout(edge).callbacks.append(lambda _e: clock.update())
+        clock.update()
 
     def rate_now(self) -> float:
         """Events per hour right now."""
@@ -124,6 +127,8 @@ class PlaceSource(Source):
 class SightingSource(PlaceSource):
     """Informants who see him and call a police service."""
 
+    spec: Sightings
+
     def __init__(self, model: Model, index: int, spec: Sightings) -> None:
         super().__init__(model, f"sightings.{index}", spec)
         self.spec = spec
@@ -166,6 +171,8 @@ class InterceptSource(Source):
 
 class StopSource(PlaceSource):
     """Patrol stops and checkpoints: a check against what the stopping agency can see."""
+
+    spec: Stops
 
     def __init__(self, model: Model, index: int, spec: Stops) -> None:
         super().__init__(model, f"stops.{index}", spec)
@@ -218,7 +225,7 @@ class NoiseSource(Source):
         self.others_share = spec.names_others / rest if rest > 0 else 0.0
         self.people = others(model.fugitive.names) if spec.names_others > 0 else ()
 
-    def _clock(self) -> None:  # type: ignore[override]
+    def _clock(self) -> None:
         return None  # a constant rate needs no hazard clock: see start()
 
     def start(self, follows_fugitive: bool = False) -> None:

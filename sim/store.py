@@ -15,9 +15,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
+from sim.record import Record
 from sim.scenario import Scenario
 
 #: Bump when the model's output changes for the same scenario and seed (also a CHANGELOG line).
@@ -120,7 +122,9 @@ class ResultsStore:
             [(scenario_hash, scenario.name, document, version, time.time())],
         )
 
-    def save(self, scenario_hash: str, seed: int, records: Iterable[dict[str, object]]) -> None:
+    def save(
+        self, scenario_hash: str, seed: int, records: Iterable[Mapping[str, int | float | str]]
+    ) -> None:
         """Store a batch of records in one transaction (all or nothing)."""
         rows = [
             (scenario_hash, seed, int(r["replication"]), MODEL_REVISION, json.dumps(r))
@@ -128,7 +132,7 @@ class ResultsStore:
         ]
         self._write("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", rows)
 
-    def _write(self, sql: str, rows: list[tuple[object, ...]]) -> None:
+    def _write(self, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
         try:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany(sql, rows)
@@ -148,9 +152,7 @@ class ResultsStore:
         )
         return {r[0] for r in rows}
 
-    def records(
-        self, scenario_hash: str, seed: int, below: int | None = None
-    ) -> Iterator[dict[str, object]]:
+    def records(self, scenario_hash: str, seed: int, below: int | None = None) -> Iterator[Record]:
         """Stored records in replication order (all, or those under ``below``)."""
         limit = below if below is not None else 2**62
         rows = self._read(
@@ -168,14 +170,15 @@ class ResultsStore:
             "ON s.hash = r.hash WHERE r.model=? GROUP BY r.hash, r.seed ORDER BY s.name, r.seed",
             (MODEL_REVISION,),
         )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in rows]
 
     def document(self, scenario_hash: str) -> dict[str, object] | None:
         """The resolved scenario stored under a hash."""
         rows = list(self._read("SELECT document FROM scenarios WHERE hash=?", (scenario_hash,)))
         return json.loads(rows[0][0]) if rows else None
 
-    def _read(self, sql: str, args: tuple[object, ...]) -> Iterator[tuple[object, ...]]:
+    def _read(self, sql: str, args: tuple[object, ...]) -> Iterator[tuple[Any, ...]]:
+        """The rows ``sql`` selects, as sqlite3 gives them (their types are the columns')."""
         try:
             cursor = self._db.execute(sql, args)
             while batch := cursor.fetchmany(500):

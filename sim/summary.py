@@ -10,6 +10,7 @@ the order of additions either.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,10 +71,10 @@ class Tally:
         self.captured = 0
         self.outcomes = bytearray()  # 1 if replication r ended in capture (for paired comparisons)
         self._days: list[float] = []
-        self._sums = dict.fromkeys(METRICS, 0)
+        self._sums: dict[str, int | float] = dict.fromkeys(METRICS, 0)
         self._by: dict[str, int] = {}
 
-    def add(self, record: dict[str, object]) -> None:
+    def add(self, record: Mapping[str, int | float | str]) -> None:
         """Fold in the record of the next replication."""
         if record["replication"] != self.runs:
             raise ValueError(
@@ -88,6 +89,8 @@ class Tally:
         sums = self._sums
         for key in METRICS:
             value = record[key]
+            if isinstance(value, str):
+                raise TypeError(f"record field {key} holds text, not a count: {value!r}")
             sums[key] += value if isinstance(value, int) else round(value * _MICRO) * 1.0
         if caught:
             label = f"{record['capture_how']}:{record['capture_by']}"

@@ -22,7 +22,7 @@ from sim.curfew import NightRule
 from sim.files import atomic_writer
 from sim.ledger import Entry
 from sim.model import Model
-from sim.record import TRUE_TIP_FATES
+from sim.record import TRUE_TIP_FATES, Record
 from sim.scenario import Scenario, scenario_hash
 from sim.tip import Fate, Tip
 
@@ -105,7 +105,7 @@ class Trace:
     scenario_hash: str
     seed: int
     replication: int
-    record: dict[str, int | float | str]
+    record: Record
     entries: list[Entry]
     tips: dict[int, Tip]
     path: list[tuple[float, str, str | None, str]]

@@ -129,8 +129,11 @@ def parse_time_of_day(value: object) -> float:
     Raises:
         ValueError: the value is not ``HH:MM`` within a day.
     """
-    sexagesimal = isinstance(value, int) and not isinstance(value, bool)
-    if sexagesimal and (value == 0 or 60 <= value <= 1440):
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and (value == 0 or 60 <= value <= 1440)
+    ):
         # YAML 1.1 reads an unquoted 21:00 as the sexagesimal integer 1260 (minutes). A small
         # bare number (8) is refused rather than read as 00:08: it almost surely meant 08:00.
         return value / 60.0

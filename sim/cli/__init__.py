@@ -11,7 +11,8 @@ from typer.core import TyperGroup
 try:  # recent typer carries its own copy of click
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
 except ImportError:  # pragma: no cover - older typer on click
-    from click.exceptions import NoArgsIsHelpError, UsageError
+    # Distinct classes to the type checker, which reads recent typer; the same role at run time.
+    from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[assignment]
 
 from sim.cli import attribute as attribute_command
 from sim.cli import bench as bench_command
@@ -36,10 +37,11 @@ class _Commands(TyperGroup):
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         """Run the command line; print usage mistakes in one line and exit with code 2."""
+        kwargs["standalone_mode"] = False  # typer's own standalone handling is replaced here
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(*args, **kwargs)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(*args, **kwargs)
         except NoArgsIsHelpError as err:
             err.show()  # "sim" alone: the help page is the answer
             sys.exit(err.exit_code)

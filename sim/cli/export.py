@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 
@@ -46,7 +47,7 @@ def export(
             _write(handle, rows)
 
 
-def _write(handle: object, rows: list[dict[str, object]]) -> None:
-    writer = csv.DictWriter(handle, fieldnames=list(RECORD_KEYS))  # type: ignore[arg-type]
+def _write(handle: IO[str], rows: Iterable[Mapping[str, object]]) -> None:
+    writer = csv.DictWriter(handle, fieldnames=list(RECORD_KEYS))
     writer.writeheader()
     writer.writerows(rows)

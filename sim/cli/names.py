@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -82,7 +83,7 @@ def names(
             bad_input("--set needs a --scenario to apply to")
         writers, fugitive, variation, label = default_writers(), DEFAULT_FUGITIVE, 1.0, None
     scores = evaluate(writers, fugitive, variation, specs, population, seed=seed)
-    conventions = dict(sorted(Counter(w.convention.name for w in writers).items()))
+    conventions: dict[str, int] = dict(sorted(Counter(w.convention.name for w in writers).items()))
     if as_json:
         print(json.dumps(_document(label, population, seed, conventions, fugitive, scores)))
         return
@@ -109,8 +110,8 @@ def _document(
     }
 
 
-def _interval(value: float, ci: object) -> str:
-    low, high = ci  # type: ignore[misc]
+def _interval(value: float, ci: Sequence[float]) -> str:
+    low, high = ci
     return f"{value:.3f} [{low:.3f}, {high:.3f}]"
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 
@@ -37,6 +38,25 @@ class Writer:
 
     convention: Convention
     typo_rate: float
+
+
+class ScoreDict(TypedDict):
+    """One matcher's figures as plain values (:meth:`Score.as_dict`)."""
+
+    matcher: str
+    method: str
+    threshold: float | None
+    normalise: bool
+    recall: float
+    recall_ci95: list[float]
+    precision: float
+    precision_ci95: list[float]
+    true_links: int
+    false_links: int
+    false_links_per_query: float
+    f1: float
+    fugitive_recall: float
+    fugitive_recall_ci95: list[float]
 
 
 @dataclass(frozen=True)
@@ -72,7 +92,7 @@ class Score:
         """Share of pairs of writings of the fugitive's name that the matcher links."""
         return self.fugitive_links / self.fugitive_pairs
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> ScoreDict:
         """The figures as plain values (the ``sim names --json`` entry)."""
         links = self.true_links + self.false_links
         return {

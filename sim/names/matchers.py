@@ -139,9 +139,12 @@ def _decide(spec: MatcherSpec, a: str, b: str) -> bool:
     if method == "match_rating":
         ta, tb = _tokens(a), _tokens(b)
         return len(ta) == len(tb) and all(_mra_tokens(x, y) for x, y in zip(ta, tb, strict=True))
+    threshold = spec.threshold
+    if threshold is None:  # parse_matcher gives every similarity matcher a threshold
+        raise ValueError(f"the {method} matcher needs a threshold")
     if method == "jaro_winkler":
-        return JaroWinkler.similarity(a, b) >= spec.threshold
-    return Levenshtein.normalized_distance(a, b) <= spec.threshold
+        return JaroWinkler.similarity(a, b) >= threshold
+    return Levenshtein.normalized_distance(a, b) <= threshold
 
 
 class Matcher:

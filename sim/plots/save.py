@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
@@ -19,12 +20,15 @@ from PIL.PngImagePlugin import PngInfo
 from sim.files import atomic_writer
 from sim.plots.style import Provenance
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 #: Resolution of PNG files: about 1,000 pixels across for a 8.5-inch figure.
 PNG_DPI = 120
 
 #: Fixed SVG id salt and fonts as text: the same figure gives the same SVG file, small and
 #: searchable.
-_SVG_RC = {"svg.hashsalt": "brussels-sim", "svg.fonttype": "none"}
+_SVG_RC: dict[RcKeyType, str] = {"svg.hashsalt": "brussels-sim", "svg.fonttype": "none"}
 
 
 def save_figure(figure: Figure, folder: str | Path, stem: str) -> tuple[Path, Path]:

@@ -14,10 +14,12 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Literal
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from sim.version import __version__
 
@@ -126,13 +128,16 @@ def finish(figure: Figure, title: str, provenance: Provenance) -> Figure:
     )
     # Keep a strip of about 0.2 inch under the axes for the footer, whatever the figure's height.
     strip = 0.2 / figure.get_figheight()
-    figure.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
+    engine = figure.get_layout_engine()
+    if not isinstance(engine, ConstrainedLayoutEngine):  # figure() makes constrained layouts
+        raise TypeError("finish a figure made by sim.plots.style.figure (constrained layout)")
+    engine.set(rect=(0, strip, 1, 1 - strip))
     figure.sim_title = title  # type: ignore[attr-defined]  # read back by save_figure
-    figure.sim_provenance = provenance  # type: ignore[attr-defined]
+    figure.sim_provenance = provenance  # type: ignore[attr-defined]  # likewise
     return figure
 
 
-def grid(ax: Axes, axis: str = "both") -> None:
+def grid(ax: Axes, axis: Literal["both", "x", "y"] = "both") -> None:
     """Light grid lines behind the data (never over bars or bands)."""
     ax.set_axisbelow(True)
     ax.grid(axis=axis, color="#E6E6E6", linewidth=0.8)

@@ -13,6 +13,7 @@ A long run is readable as a whole and in detail through a window of days.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -175,7 +176,12 @@ def _agency_panel(
 ) -> None:
     arrivals = _arrivals(trace)
     tips = trace.tips
-    false_x, false_y, true_x, true_y, db_x, db_y = [], [], [], [], [], []
+    false_x: list[float] = []
+    false_y: list[int] = []
+    true_x: list[float] = []
+    true_y: list[int] = []
+    db_x: list[float] = []
+    db_y: list[int] = []
 
     def visible(t: float) -> bool:
         return t0 <= t <= t1
@@ -258,7 +264,7 @@ def _search(ax: Axes, axis: _Axis, search: Search, y: int) -> None:
     ax.plot(x, y, linestyle="", gid="search", **_search_style(search))
 
 
-def _search_style(search: Search) -> dict[str, object]:
+def _search_style(search: Search) -> dict[str, Any]:
     """Marker of a search: a star for the capture, triangles coloured by what it found."""
     edge = {"markeredgecolor": "black"}
     if search.outcome == "captured":

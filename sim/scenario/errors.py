@@ -464,9 +464,9 @@ def schema_findings(err: ValidationError, doc: Any) -> list[tuple[KeyPath, str]]
         if deeper:
             findings.extend((h.path, _message(e, h, doc)) for e, h in deeper)
             continue
-        error, here = errors[0]
+        first, here = errors[0]
         raw = _raw(doc, union_at)
-        got = _show(error.get("input") if raw is _ABSENT else raw)
+        got = _show(first.get("input") if raw is _ABSENT else raw)
         message = f"expected {_expected(here.union)}, got {got}"
         if isinstance(raw, str) and "a list" in message:
             message += f"; for a single name write [{raw}]"

@@ -21,13 +21,13 @@ wrong names needs its generator fixed, not ten thousand lines.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sim.scenario.errors import KeyPath
-from sim.scenario.schema import Intercepts, Noise, Scenario, Sightings, Stops
+from sim.scenario.schema import Active, Intercepts, Noise, Scenario, Sightings, Stops
 
 #: Largest scenario file read, in bytes. Real scenarios are a few kilobytes (brussels-2015.yaml:
 #: 19 KB); YAML is read at about 300 KB a second, so the limit keeps the answer to a wrong path
@@ -109,6 +109,7 @@ def _glob(node: Any, pattern: tuple[str, ...], here: KeyPath = ()) -> Iterator[t
         yield here, node
         return
     head, rest = pattern[0], pattern[1:]
+    children: Iterable[tuple[str | int, Any]]
     if isinstance(node, dict):
         children = node.items() if head == "*" else [(head, node[head])] if head in node else []
     elif isinstance(node, list) and head == "*":
@@ -150,7 +151,7 @@ def _too_many(count: int, limit: CountLimit) -> str:
 # --- expected work of one replication -------------------------------------------------------
 
 
-def _active_hours(scenario: Scenario, source: Sightings | Intercepts | Stops | Noise) -> float:
+def _active_hours(scenario: Scenario, source: Active) -> float:
     """How long a tip source runs within the horizon, in hours."""
     opens, closes = 0.0, scenario.horizon
     if source.active_from is not None:
@@ -174,12 +175,13 @@ def expected_tips(scenario: Scenario) -> list[tuple[KeyPath, float]]:
     exposure = _exposure(scenario)
     tips = scenario.tips
     out: list[tuple[KeyPath, float]] = []
-    for kind, sources, boost in (
+    groups: list[tuple[str, Sequence[Sightings | Intercepts | Stops | Noise], float]] = [
         ("sightings", tips.sightings, exposure),
         ("stops", tips.stops, exposure),
         ("intercepts", tips.intercepts, 1.0),
         ("noise", tips.noise, 1.0),
-    ):
+    ]
+    for kind, sources, boost in groups:
         out.extend(
             (("tips", kind, i, "rate"), s.rate * boost * _active_hours(scenario, s))
             for i, s in enumerate(sources)

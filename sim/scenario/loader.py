@@ -146,7 +146,8 @@ class _Composer(yaml.SafeLoader):
         self.composed += 1
         if self.composed > MAX_NODES:
             raise _LimitExceededError(_TOO_MANY_NODES)
-        return super().compose_node(parent, index)
+        # types-PyYAML declares index an int; PyYAML passes a list index, a key node or None.
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
 
 
 class _Builder:

@@ -87,9 +87,9 @@ def _collect(doc: dict[str, Any]) -> _Known:
     known.houses = set(_map(fugitive.get("safe_houses")))
     known.haunts = set(_map(_map(fugitive.get("outings")).get("haunts")))
     known.local_zones = {
-        zone
+        own
         for body in known.agencies.values()
-        if body.get("kind") == "local_police" and isinstance(zone := body.get("zone"), str)
+        if body.get("kind") == "local_police" and isinstance(own := body.get("zone"), str)
     }
     return known
 

@@ -86,6 +86,8 @@ LOCAL = "local"
 class Block(BaseModel):
     """Base of every scenario block: immutable, unknown keys refused, a ``sources`` note allowed."""
 
+    # Defaults are validated like written values. A default written as in YAML ("2h") is a
+    # Field(default=..., validate_default=True), which tells the type checker so too.
     model_config = ConfigDict(
         extra="forbid", frozen=True, arbitrary_types_allowed=True, validate_default=True
     )
@@ -116,8 +118,8 @@ class OfficeHours(Block):
     """Working days and hours of an office (a window closing before it opens runs overnight)."""
 
     days: tuple[str, ...] = Field(default=("mon", "tue", "wed", "thu", "fri"), min_length=1)
-    opens: TimeOfDay = "08:00"
-    closes: TimeOfDay = "18:00"
+    opens: TimeOfDay = Field(default="08:00", validate_default=True)
+    closes: TimeOfDay = Field(default="18:00", validate_default=True)
 
     @model_validator(mode="after")
     def _known_days(self) -> OfficeHours:
@@ -175,14 +177,14 @@ class Agency(Block):
     belief: Belief = Belief()
     raid_teams: int = Field(default=0, ge=0, le=10_000)
     raid_prep: Delay = 0.0
-    raid_duration: Hours = "2h"
+    raid_duration: Hours = Field(default="2h", validate_default=True)
     databases: dict[Name, Access] = Field(default_factory=dict)
     feeding: Feeding = Feeding()
     wanted: tuple[Name, ...] = ()
     escalation: Escalation | None = None
     convention: Convention | None = None
     typo_rate: Probability = 0.0
-    matcher: MatcherField = "exact"
+    matcher: MatcherField = Field(default="exact", validate_default=True)
     normalise: bool = False
 
 
@@ -212,7 +214,7 @@ class Database(Block):
     """A shared register of identities (and the tips written to it)."""
 
     owner: Name | None = None
-    matcher: MatcherField = "exact"
+    matcher: MatcherField = Field(default="exact", validate_default=True)
     normalise: bool = False
     wanted: tuple[Name, ...] = ()
     others_wanted: int = Field(default=0, ge=0, le=1000)
@@ -363,7 +365,7 @@ class Stops(Active):
     rate: PerHour
     places: Places = "all"
     agency: Name = LOCAL
-    hold: Hours = "30min"
+    hold: Hours = Field(default="30min", validate_default=True)
 
 
 class Noise(Active):
@@ -455,7 +457,7 @@ class DatedStop(Block):
 
     agency: Name
     place: Name
-    hold: Hours = "30min"
+    hold: Hours = Field(default="30min", validate_default=True)
 
 
 class Event(Block):
@@ -506,8 +508,8 @@ class Containment(Block):
 class NightRuleSpec(Block):
     """The ban window on house searches and its exemptions."""
 
-    ban_from: TimeOfDay = Field(default="21:00", alias="from")
-    ban_until: TimeOfDay = Field(default="05:00", alias="until")
+    ban_from: TimeOfDay = Field(default="21:00", alias="from", validate_default=True)
+    ban_until: TimeOfDay = Field(default="05:00", alias="until", validate_default=True)
     exempt: tuple[Annotated[Exemption, BeforeValidator(_exemption_shorthand)], ...] = ()
     containment: Containment | None = None
 
@@ -519,7 +521,7 @@ class Raids(Block):
     warrant: Warrant = Warrant()
     night_rule: NightRuleSpec | None = None
     escape_on_raid: Probability = 0.0
-    near_miss_window: Hours = "12h"
+    near_miss_window: Hours = Field(default="12h", validate_default=True)
 
 
 # --- names ----------------------------------------------------------------------------------

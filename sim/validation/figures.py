@@ -34,7 +34,13 @@ def capture_day_histogram(
         label = f"{label} (not caught by day {horizon_days:g}: {free:.0%})"
         weights = np.full(caught.size, 1 / x.size)  # shares of all runs, not of captures
         ax.hist(
-            caught, bins, weights=weights, histtype="step", linewidth=1.6, color=colour, label=label
+            caught,
+            bins,  # type: ignore[arg-type]  # matplotlib's stub leaves arrays out of bins
+            weights=weights,
+            histtype="step",
+            linewidth=1.6,
+            color=colour,
+            label=label,
         )
     ax.axvline(real_day, color="black", linestyle="--", linewidth=1)
     top = ax.get_ylim()[1]

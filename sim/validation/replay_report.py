@@ -79,8 +79,10 @@ def events_table(scen: Scenario) -> str:
         elif ev.tip is not None:
             where = ev.tip.house or ev.tip.place or "where he is"
             what = f"tip to {ev.tip.to}: {where}"
-        else:
-            what = f"stop by {ev.stop.agency} at {ev.stop.place}"  # type: ignore[union-attr]
+        elif ev.stop is not None:
+            what = f"stop by {ev.stop.agency} at {ev.stop.place}"
+        else:  # the replay scenario dates flags, tips and stops only
+            raise ValueError(f"no description for the event at {ev.at}")
         rows.append([f"{ev.at:%d %b %Y %H:%M}", what, _note(ev.sources)])
     return table(["when", "event", "source or assumption"], rows)
 

@@ -24,8 +24,8 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def num(value: float, digits: int = 4) -> str:
-    """A number with ``digits`` significant figures ("–" for NaN)."""
+def num(value: float | None, digits: int = 4) -> str:
+    """A number with ``digits`` significant figures ("–" for NaN or None)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(value, float) and math.isinf(value):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from scipy import integrate, stats
@@ -37,7 +37,8 @@ def hypoexponential_cdf(rates: Sequence[float]) -> Cdf:
 
     def cdf(t: np.ndarray) -> np.ndarray:
         t = np.maximum(np.asarray(t, dtype=float), 0.0)
-        return 1.0 - sum(a * np.exp(-r * t) for a, r in zip(weights, rs, strict=True))
+        # np.asarray returns the array itself; it says that a sum of arrays from 0 is an array.
+        return np.asarray(1.0 - sum(a * np.exp(-r * t) for a, r in zip(weights, rs, strict=True)))
 
     return cdf
 
@@ -189,7 +190,7 @@ def count_bins(
         k += 1
 
 
-def bin_counts(values: Sequence[int], lows: Sequence[int]) -> np.ndarray:
+def bin_counts(values: Iterable[int], lows: Sequence[int]) -> np.ndarray:
     """How many ``values`` fall in each bin of :func:`count_bins`."""
     counts = np.zeros(len(lows), dtype=int)
     for v in values:
