@@ -75,7 +75,7 @@ class Counters:
     __slots__ = COUNTERS
 
     # One annotation per name of COUNTERS, for the type checker (tests/test_record.py keeps the
-    # two lists equal). Hours are floats; a float counter nothing added to stays the int 0.
+    # two lists equal). Hours are floats, from the start: a record says 0.0 hours, not 0.
     tips_true: int
     tips_false: int
     tip_copies: int
@@ -113,7 +113,7 @@ class Counters:
 
     def __init__(self) -> None:
         for name in COUNTERS:
-            setattr(self, name, 0)
+            setattr(self, name, 0.0 if name.endswith("_hours") else 0)
 
 
 def build_record(

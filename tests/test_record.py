@@ -12,3 +12,15 @@ def test_every_counter_is_annotated_once_in_order():
 def test_counters_start_at_zero():
     counters = Counters()
     assert all(getattr(counters, name) == 0 for name in COUNTERS)
+
+
+def test_each_counter_has_the_type_its_annotation_says():
+    # Hours are floats even when nothing was added (a record never says 0 hours as an int).
+    import typing
+
+    from sim import record
+
+    counters = Counters()
+    hints = typing.get_type_hints(Counters, vars(record))
+    for name in COUNTERS:
+        assert type(getattr(counters, name)) is hints[name], name
