@@ -139,6 +139,7 @@ class DaskExecutor:
     def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Record]]]:
         """Yield batches as their tasks finish, keeping about two per worker thread in flight."""
         from distributed import as_completed
+        from distributed.comm import CommClosedError
 
         client = self._client
         todo = iter(batches)
@@ -155,8 +156,9 @@ class DaskExecutor:
                     flow.add(client.submit(run_batch, following, pure=False))
         except (CancelledError, OSError, TimeoutError) as err:
             # Futures this executor did not cancel are cancelled by the client when it loses the
-            # scheduler (and comm errors surface as OSError): the cluster, not the model, failed.
-            if isinstance(err, CancelledError) or client.status != "running":
+            # scheduler; a result being fetched as the scheduler goes fails with a closed comm
+            # (even before the client notices): the cluster, not the model, failed.
+            if isinstance(err, CancelledError | CommClosedError) or client.status != "running":
                 why = type(err).__name__
                 raise WorkersLost(f"lost the Dask scheduler at {self.address} ({why})") from err
             raise
