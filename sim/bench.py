@@ -8,7 +8,8 @@ Figures (all from one invocation, so ratios compare like with like on a noisy ma
     replications of brussels-2015 in this process (events are the simpy events a replication
     schedules); ``event_rate_ratio`` is model over bare simpy.
 ``speedup_2_procs``
-    wall time of the same replications on one process over two (process start-up included).
+    wall time of the same replications on one process over two (process start-up included), the
+    best of two alternated measurements of each.
 ``peak_rss_mb_1k`` and ``peak_rss_mb_10k``
     peak resident memory of a fresh ``sim run`` subprocess (and its workers) doing 1,000 and 10,000
     replications with a results store: flat when nothing per replication stays in memory.
@@ -117,8 +118,19 @@ def bench(
     speedup_runs: int = 600,
     with_10k: bool = True,
     say: Say | None = None,
+    memory_runs: tuple[int, int] = (1000, 10_000),
 ) -> dict[str, float]:
-    """Measure everything and return the figures (see the module docstring)."""
+    """Measure everything and return the figures (see the module docstring).
+
+    Args:
+        scenario_path: the scenario timed.
+        runs: replications for the rates in one process.
+        speedup_runs: replications for each 1- and 2-process measurement.
+        with_10k: also run the larger memory run.
+        say: called with a line of progress before each step.
+        memory_runs: the small and the large memory run (the figures keep their names
+            ``..._1k`` and ``..._10k``; smaller values are for testing the bench itself).
+    """
     say = say or (lambda _text: None)
     scenario = load_scenario(scenario_path)
     figures: dict[str, float] = {}
@@ -127,16 +139,21 @@ def bench(
     say(f"{runs} replications in one process...")
     figures["reps_per_s"], figures["model_events_per_s"] = model_rate(scenario, runs)
     figures["event_rate_ratio"] = figures["model_events_per_s"] / figures["simpy_events_per_s"]
-    say(f"{speedup_runs} replications on 1 and 2 processes...")
-    one = experiment_seconds(scenario, speedup_runs, 1)
-    two = experiment_seconds(scenario, speedup_runs, 2)
-    figures["speedup_2_procs"] = one / two
-    say("peak memory of 1,000 replications...")
-    figures["peak_rss_mb_1k"], figures["seconds_1k"] = peak_memory_run(scenario_path, 1000, 2)
+    say(f"{speedup_runs} replications on 1 and 2 processes, twice...")
+    # Alternated and the best of two kept for each: a neighbour's burst on a shared machine
+    # slows one measurement, and the best time is the one closest to what the code costs.
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(2):
+        for jobs in (1, 2):
+            times[jobs].append(experiment_seconds(scenario, speedup_runs, jobs))
+    figures["speedup_2_procs"] = min(times[1]) / min(times[2])
+    small, large = memory_runs
+    say(f"peak memory of {small:,} replications...")
+    figures["peak_rss_mb_1k"], figures["seconds_1k"] = peak_memory_run(scenario_path, small, 2)
     if with_10k:
-        say("peak memory and time of 10,000 replications (about a minute or two)...")
+        say(f"peak memory and time of {large:,} replications (about a minute or two)...")
         figures["peak_rss_mb_10k"], figures["seconds_10k"] = peak_memory_run(
-            scenario_path, 10_000, 2
+            scenario_path, large, 2
         )
     figures["cpu_count"] = float(os.cpu_count() or 1)
     return {k: round(v, 3) for k, v in figures.items()}

@@ -1,0 +1,72 @@
+"""The benchmark behind ``sim bench`` measures what it names (tiny sizes: figures, not speed)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.bench import bare_simpy_rate, bench, model_rate
+from sim.model import Model
+from sim.scenario import load_scenario
+
+MINIMAL = Path(__file__).resolve().parent / "scenarios" / "minimal.yaml"
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, float]:
+    lines: list[str] = []
+    out = bench(MINIMAL, runs=5, speedup_runs=8, say=lines.append, memory_runs=(6, 12))
+    out["steps"] = len(lines)
+    return out
+
+
+def test_every_figure_is_measured(figures: dict[str, float]) -> None:
+    expected = {
+        "simpy_events_per_s",
+        "reps_per_s",
+        "model_events_per_s",
+        "event_rate_ratio",
+        "speedup_2_procs",
+        "peak_rss_mb_1k",
+        "seconds_1k",
+        "peak_rss_mb_10k",
+        "seconds_10k",
+        "cpu_count",
+    }
+    assert expected <= set(figures)
+    assert all(figures[k] > 0 for k in expected)
+    assert figures["steps"] == 5  # each step said what it was doing
+
+
+def test_the_ratio_is_model_events_over_bare_simpy_events(figures: dict[str, float]) -> None:
+    ratio = figures["model_events_per_s"] / figures["simpy_events_per_s"]
+    assert figures["event_rate_ratio"] == pytest.approx(ratio, abs=1e-3)
+
+
+def test_model_events_are_the_events_the_replications_scheduled() -> None:
+    scenario = load_scenario(MINIMAL)
+    reps_per_s, events_per_s = model_rate(scenario, 4)
+    scheduled = sum(int(Model(scenario, 1, r).run()["sim_events"]) for r in range(4))
+    # events per replication = events per second / replications per second
+    assert events_per_s / reps_per_s == pytest.approx(scheduled / 4)
+
+
+def test_bare_simpy_counts_its_timeouts() -> None:
+    assert bare_simpy_rate(1000) > 0
+
+
+def test_the_command_prints_json_without_the_large_run_when_asked() -> None:
+    command = ["bench", "--scenario", str(MINIMAL), "--runs", "10", "--skip-10k", "--json"]
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", *command],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert "peak_rss_mb_1k" in figures and "peak_rss_mb_10k" not in figures
