@@ -18,7 +18,7 @@ writes) and ``names:NAME`` (how it spells names) are the agency's own streams.
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import simpy
 
@@ -163,7 +163,7 @@ class Agency:
         self._queue(tip)
 
     def _opened(self, event: simpy.Event) -> None:
-        self._queue(_carried(event))
+        self._queue(cast(Tip, event.value))  # the timer carries the dossier
 
     def _queue(self, tip: Tip) -> None:
         self.analysts.request(tip, self._triage)
@@ -176,7 +176,7 @@ class Agency:
         done.callbacks.append(self._triaged)
 
     def _triaged(self, done: simpy.Event) -> None:
-        tip = _carried(done)
+        tip = cast(Tip, done.value)  # the timer carries the dossier
         keeps = self._keeps(tip)  # the analyst gives the verdict, then takes the next dossier
         self.analysts.release()
         if not keeps:
@@ -267,11 +267,3 @@ class Agency:
         if duration > 0:
             yield env.timeout(duration)
         self.analysts.release()
-
-
-def _carried(event: simpy.Event) -> Tip:
-    """The tip a timer carries as its value (``env.timeout(delay, value=tip)``)."""
-    tip = event.value
-    if not isinstance(tip, Tip):
-        raise TypeError(f"expected a timer carrying a tip, got {tip!r}")
-    return tip

@@ -13,7 +13,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -268,13 +268,12 @@ def experiment_setup(
         bad_input(f"--executor: unknown executor {executor!r}; use local or dask")
     if executor == "dask" and not address:
         bad_input("--address: the dask executor needs a scheduler address, e.g. tcp://HOST:8786")
-    with stop_signals(), ExitStack() as stack:
+    cluster_logs = quiet_cluster_logs() if executor == "dask" else nullcontext()
+    with stop_signals(), cluster_logs:
         try:
             results = ResultsStore(store)
         except StoreError as err:
             bad_input(str(err))
-        if executor == "dask":
-            stack.enter_context(quiet_cluster_logs())
         try:
             runner = make_executor(executor, jobs, address)
         except (RuntimeError, OSError) as err:
