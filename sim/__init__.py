@@ -11,10 +11,10 @@ searches. Run it from the ``sim`` command or from Python::
     print(summary.capture_rate, summary.ci95)
 """
 
-from sim.model import Model, run_replication
-from sim.runner import run
+from sim.experiments.runner import run
+from sim.experiments.summary import Summary
+from sim.model.replication import Model, run_replication
 from sim.scenario import Problem, Scenario, ScenarioError, load_scenario, scenario_hash
-from sim.summary import Summary
 from sim.version import __version__
 
 __all__ = [

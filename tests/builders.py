@@ -24,8 +24,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sim.ledger import Entry
-from sim.model import Model
+from sim.model.ledger import Entry
+from sim.model.replication import Model
 from sim.scenario.loader import load_document, validate_document
 from sim.scenario.schema import Scenario
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.record import RECORD_KEYS
-from sim.summary import Tally
+from sim.experiments.summary import Tally
+from sim.model.record import RECORD_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "brussels-2015.yaml"
@@ -30,7 +30,7 @@ def central_scenario() -> sim.Scenario:
 @pytest.fixture(scope="session")
 def two_scenario_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report of the bundled comparison (20 runs, seed 5): built once for every test."""
-    from sim.report import build_report
+    from sim.outputs.report import build_report
 
     folder = tmp_path_factory.mktemp("report")
     return build_report([BASE, CENTRAL], folder, runs=20, seed=5, command="sim report test")

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import sim.attribution as attribution
-from sim.attribution import _exact_shares, _sampled_shares, attribute
-from sim.frictions import FRICTIONS, present_frictions, without
+import sim.analysis.attribution as attribution
+from sim.analysis.attribution import _exact_shares, _sampled_shares, attribute
+from sim.analysis.frictions import FRICTIONS, present_frictions, without
+from sim.experiments.store import ResultsStore
 from sim.scenario import load_document
 from sim.scenario.loader import validate_document
-from sim.store import ResultsStore
 
 HERE = Path(__file__).resolve().parent
 MINIMAL = HERE / "scenarios" / "minimal.yaml"
@@ -54,7 +54,7 @@ def test_removals_commute_and_do_not_touch_the_original(brussels_doc):
 def test_the_common_database_copies_register_events_as_they_are_and_skips_foreign_services(
     brussels_doc,
 ):
-    from sim.frictions import BY_KEY, COMMON_DATABASE
+    from sim.analysis.frictions import BY_KEY, COMMON_DATABASE
 
     changed = without(brussels_doc, [BY_KEY["fragmented_channels"]])
     copies = [

@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 from sim import cli as sim_cli
 from sim.cli import app
 from sim.cli.common import MAX_JOBS, MAX_RUNS, MAX_SEED
+from sim.core.units import MAX_DURATION_HOURS
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.limits import (
     COUNTS,
@@ -34,7 +35,6 @@ from sim.scenario.limits import (
     MAX_NODES,
     MAX_PROBLEMS,
 )
-from sim.units import MAX_DURATION_HOURS
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "scenarios" / "minimal.yaml"

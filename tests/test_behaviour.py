@@ -30,7 +30,7 @@ from builders import (
     scenario,
 )
 
-from sim.model import Model
+from sim.model.replication import Model
 
 SEED = 17
 LOGNORMAL = {"lognormal": {"median": "3h", "p90": "1d"}}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.bench import bare_simpy_rate, bench, model_rate
-from sim.model import Model
+from sim.experiments.bench import bare_simpy_rate, bench, model_rate
+from sim.model.replication import Model
 from sim.scenario import load_scenario
 
 MINIMAL = Path(__file__).resolve().parent / "scenarios" / "minimal.yaml"

@@ -58,7 +58,7 @@ from builders import (
 )
 from scipy import stats
 
-from sim.model import Model
+from sim.model.replication import Model
 from sim.scenario.schema import Scenario
 
 pytestmark = pytest.mark.validation

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.model import Model
+from sim.model.replication import Model
 from sim.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

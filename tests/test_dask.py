@@ -10,10 +10,10 @@ distributed = pytest.importorskip(
     "distributed", reason="the optional extra 'dask' is not installed"
 )
 
-from sim.executors import DaskExecutor  # noqa: E402
-from sim.experiment import Experiment  # noqa: E402
+from sim.experiments.executors import DaskExecutor  # noqa: E402
+from sim.experiments.experiment import Experiment  # noqa: E402
+from sim.experiments.store import ResultsStore  # noqa: E402
 from sim.scenario import load_scenario, scenario_hash  # noqa: E402
-from sim.store import ResultsStore  # noqa: E402
 
 MINIMAL = Path(__file__).resolve().parent / "scenarios" / "minimal.yaml"
 

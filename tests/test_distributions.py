@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.distributions import (
+from sim.core.distributions import (
     Choice,
     Exponential,
     Fixed,
@@ -18,7 +18,7 @@ from sim.distributions import (
     Uniform,
     parse_dist,
 )
-from sim.streams import Stream
+from sim.core.streams import Stream
 
 DRAWS = 20_000
 Z90 = NormalDist().inv_cdf(0.9)

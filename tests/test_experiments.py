@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from sim.compare import compare
-from sim.executors import Batch, ProcessExecutor, SerialExecutor, run_batch
-from sim.experiment import Experiment, InterruptedRun
-from sim.runner import run
+from sim.experiments.compare import compare
+from sim.experiments.executors import Batch, ProcessExecutor, SerialExecutor, run_batch
+from sim.experiments.experiment import Experiment, InterruptedRun
+from sim.experiments.runner import run
+from sim.experiments.store import ResultsStore
 from sim.scenario import load_scenario, scenario_hash
-from sim.store import ResultsStore
 
 HERE = Path(__file__).resolve().parent
 MINIMAL = HERE / "scenarios" / "minimal.yaml"
@@ -81,7 +81,7 @@ def test_an_interrupted_run_resumes_to_the_uninterrupted_result(minimal, tmp_pat
 def test_records_of_another_model_revision_are_ignored(minimal, tmp_path, monkeypatch):
     store = ResultsStore(tmp_path / "m.sqlite")
     run(minimal, runs=10, seed=1, store=store)
-    monkeypatch.setattr("sim.store.MODEL_REVISION", "next")
+    monkeypatch.setattr("sim.experiments.store.MODEL_REVISION", "next")
     assert store.done(scenario_hash(minimal), 1, 10) == set()
 
 

@@ -36,8 +36,8 @@ from PIL import Image
 from test_interrupts import wait_for_rows
 from typer.testing import CliRunner
 
-from sim import files as files_module
 from sim.cli import app
+from sim.outputs import files as files_module
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "scenarios" / "minimal.yaml"
@@ -339,7 +339,7 @@ def test_a_chmod_read_only_store_is_refused(tmp_path):
 
 
 class FailingFiles:
-    """Stands in for ``os`` and ``tempfile`` in :mod:`sim.files`, failing writes into a folder.
+    """Stands in for ``os`` and ``tempfile`` in :mod:`sim.outputs.files`, failing some writes.
 
     ``fail`` is an errno: EACCES fails at creating the temporary file (a read-only folder);
     ENOSPC fails in the middle of writing the ``after``-th file (a disk filling up).

@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from sim.attribution import attribute
-from sim.compare import compare
-from sim.findings import reform_menu, write_findings
+from sim.analysis.attribution import attribute
+from sim.experiments.compare import compare
+from sim.experiments.store import ResultsStore
+from sim.outputs.findings import reform_menu, write_findings
 from sim.scenario import load_scenario
-from sim.store import ResultsStore
 
 MINIMAL = Path(__file__).resolve().parent / "scenarios" / "minimal.yaml"
 
@@ -20,7 +20,7 @@ def test_findings_page_holds_the_ranked_menu_the_attribution_and_its_figures(tmp
     result = attribute(MINIMAL, runs=30, seed=1, store=store)
     out = tmp_path / "docs" / "findings.md"
     out.parent.mkdir()
-    written = write_findings(comparison, result, out, "python -m sim.findings --runs 60")
+    written = write_findings(comparison, result, out, "python -m sim.outputs.findings --runs 60")
     text = out.read_text(encoding="utf-8")
     menu = reform_menu(comparison)
     assert [m[0] for m in menu] == [1, 2]

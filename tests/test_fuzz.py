@@ -37,11 +37,11 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from test_invariants import check_all, tiny_scenarios
 
-from sim.record import RECORD_KEYS
+from sim.model.record import RECORD_KEYS
+from sim.outputs.story import tell
+from sim.outputs.trace import disagreements, trace
 from sim.scenario import Problem, ScenarioError, scenario_hash
 from sim.scenario.loader import load_document, validate_document
-from sim.story import tell
-from sim.trace import disagreements, trace
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [

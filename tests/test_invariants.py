@@ -37,9 +37,9 @@ from builders import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.clock import Calendar
-from sim.model import Model
-from sim.record import TRUE_TIP_FATES
+from sim.core.clock import Calendar
+from sim.model.record import TRUE_TIP_FATES
+from sim.model.replication import Model
 
 EPS = 1e-6  # float noise on a deferred search's start (05:00 computed as 04:59:59.99999...)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from builders import NAME, at, doc, events, new_agency, run, scenario, tip_event, validate
 
-from sim.distributions import Fixed
-from sim.model import Model
+from sim.core.distributions import Fixed
+from sim.model.replication import Model
 from sim.scenario import load_scenario
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from sim.analysis.matcher_quality import default_writers, evaluate
 from sim.cli import app
-from sim.names.evaluation import default_writers, evaluate
+from sim.core.streams import Stream
 from sim.names.matchers import parse_matcher
 from sim.names.population import MAX_SIZE, ORIGINS, population
-from sim.streams import Stream
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "scenarios" / "brussels-2015.yaml"

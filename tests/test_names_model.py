@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.model import Model
+from sim.model.register import Register
+from sim.model.replication import Model
 from sim.names.matchers import MatcherSpec, matcher
-from sim.register import Register
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

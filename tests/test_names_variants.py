@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
+from sim.core.streams import Stream
 from sim.names.conventions import BY_NAME, CONVENTIONS, RULES
 from sim.names.variants import Site, capitalise, cut, surname_first, typo, write_name
-from sim.streams import Stream
 
 # A name with sites of most rules: an article, a hyphen, ou, ch, dj, clusters, vowels, doubles.
 RICH = "Abdel-Hamid Djamel El Bakraoui-Chaoui"

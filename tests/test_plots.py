@@ -11,9 +11,10 @@ from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from PIL import Image
 
-from sim.compare import differences
-from sim.losses import STEPS, from_records, from_summary
-from sim.plots import (
+from sim.analysis.losses import STEPS, from_records, from_summary
+from sim.experiments.compare import differences
+from sim.experiments.sweep import SweepPoint
+from sim.outputs.plots import (
     FrictionEffect,
     Provenance,
     capture_differences,
@@ -26,9 +27,8 @@ from sim.plots import (
     sweep_figure,
     timeline,
 )
-from sim.plots.style import OKABE_ITO
-from sim.sweep import SweepPoint
-from sim.trace import trace
+from sim.outputs.plots.style import OKABE_ITO
+from sim.outputs.trace import trace
 from sim.version import __version__
 
 PROVENANCE = Provenance((("fragmented", "0123456789abcdef"), ("central", "fedcba9876543210")), 7, 5)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.record import COUNTERS, Counters
+from sim.model.record import COUNTERS, Counters
 
 
 def test_every_counter_is_annotated_once_in_order():
@@ -18,7 +18,7 @@ def test_each_counter_has_the_type_its_annotation_says():
     # Hours are floats even when nothing was added (a record never says 0 hours as an int).
     import typing
 
-    from sim import record
+    from sim.model import record as record
 
     counters = Counters()
     hints = typing.get_type_hints(Counters, vars(record))

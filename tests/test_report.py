@@ -9,8 +9,8 @@ import pytest
 from conftest import BASE, CENTRAL, fake_tally
 from PIL import Image
 
-from sim.report import build_report, document_diff, typical_replication
-from sim.report.diff import grouped, readable
+from sim.outputs.report import build_report, document_diff, typical_replication
+from sim.outputs.report.diff import grouped, readable
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_contents(report: Path) -> None:
 
 def test_headline_numbers_match_a_comparison(report: Path) -> None:
     from sim import load_scenario
-    from sim.compare import compare
+    from sim.experiments.compare import compare
 
     result = compare([load_scenario(BASE), load_scenario(CENTRAL)], runs=20, seed=5)
     html = report.read_text(encoding="utf-8")
@@ -99,7 +99,7 @@ def test_rebuilt_report_retires_the_old_builds_files_only(tmp_path: Path) -> Non
 
 
 def test_a_tampered_manifest_cannot_reach_outside_the_folder(tmp_path: Path) -> None:
-    from sim.report.build import MANIFEST, retire_stale
+    from sim.outputs.report.build import MANIFEST, retire_stale
 
     folder = tmp_path / "report"
     folder.mkdir()

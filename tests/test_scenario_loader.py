@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.distributions import Exponential, Fixed, LogNormal
+from sim.core.distributions import Exponential, Fixed, LogNormal
 from sim.scenario import (
     Problem,
     Scenario,

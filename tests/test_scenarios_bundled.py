@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.model import Model
-from sim.record import RECORD_KEYS
+from sim.model.record import RECORD_KEYS
+from sim.model.replication import Model
 from sim.scenario import load_scenario
 
 BUNDLED = Path(__file__).resolve().parent.parent / "scenarios"

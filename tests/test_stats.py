@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from sim.stats import (
+from sim.experiments.stats import (
     km_median_days,
     newcombe_difference,
     paired_difference,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.streams import Stream, Streams, seed_sequence, stable_hash
+from sim.core.streams import Stream, Streams, seed_sequence, stable_hash
 
 
 def draws(stream: Stream, n: int = 500) -> list[float]:

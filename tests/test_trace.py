@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.model import run_replication
-from sim.record import TRUE_TIP_FATES
-from sim.story import tell
-from sim.trace import ledger_counts, parse_days, trace, write_ledger, write_trace
+from sim.model.record import TRUE_TIP_FATES
+from sim.model.replication import run_replication
+from sim.outputs.story import tell
+from sim.outputs.trace import ledger_counts, parse_days, trace, write_ledger, write_trace
 
 CASES = [("base_scenario", 1, r) for r in range(6)] + [("central_scenario", 1, r) for r in range(6)]
 
@@ -33,7 +33,7 @@ def test_ledger_file_agrees_with_the_record(
     created = Counter(
         row["detail"].endswith("true=True") for row in rows if row["event"] == "created"
     )
-    # counted here by hand, independently of sim.trace.ledger_counts
+    # counted here by hand, independently of sim.outputs.trace.ledger_counts
     assert created[True] == record["tips_true"]
     assert created[False] == record["tips_false"]
     assert events["raid"] == record["raids_done"]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.units import (
+from sim.core.units import (
     UNIT_HOURS,
     format_hours,
     parse_datetime,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from sim.attribution import DEFAULT_ORDERS, Attribution, attribute
+from sim.analysis.attribution import DEFAULT_ORDERS, Attribution, attribute
 from sim.cli.common import (
     Address,
     ExecutorName,
@@ -30,9 +30,9 @@ from sim.cli.common import (
     report_plots,
     writing,
 )
-from sim.files import slug
+from sim.experiments.store import DEFAULT_PATH
+from sim.outputs.files import slug
 from sim.scenario import ScenarioError
-from sim.store import DEFAULT_PATH
 
 
 def attribute_command(
@@ -91,9 +91,9 @@ def attribute_command(
 
 def write_tornadoes(result: Attribution, folder: Path) -> list[Path]:
     """Draw the Shapley and the removed-alone tornadoes into ``folder``."""
-    from sim.figures import write_figures
-    from sim.plots.style import Provenance
-    from sim.plots.tornado import FrictionEffect, friction_tornado
+    from sim.outputs.figures import write_figures
+    from sim.outputs.plots.style import Provenance
+    from sim.outputs.plots.tornado import FrictionEffect, friction_tornado
 
     provenance = Provenance(((result.scenario, result.scenario_hash),), result.seed, result.runs)
     shapley = [FrictionEffect(f.label, f.shapley, f.shapley_ci95) for f in result.frictions]

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from sim.bench import BUNDLED
-from sim.bench import bench as measure
 from sim.cli.common import Json, console, errors, load_or_exit
+from sim.experiments.bench import BUNDLED
+from sim.experiments.bench import bench as measure
 
 #: What each figure should reach (DESIGN targets; ratios, since absolute times are noisy).
 TARGETS: dict[str, tuple[str, float]] = {

@@ -23,10 +23,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 
-from sim.executors import Executor, make_executor
-from sim.experiment import InterruptedRun, Progress
+from sim.experiments.executors import Executor, make_executor
+from sim.experiments.experiment import InterruptedRun, Progress
+from sim.experiments.store import ResultsStore, StoreError
 from sim.scenario import Scenario, ScenarioError, load_scenario
-from sim.store import ResultsStore, StoreError
 
 #: Where tables go; JSON goes to stdout directly so that it stays one parseable object.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)

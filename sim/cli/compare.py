@@ -32,11 +32,11 @@ from sim.cli.common import (
     writing,
 )
 from sim.cli.run import format_days
-from sim.compare import Comparison
-from sim.compare import compare as compare_scenarios
-from sim.figures import compare_figures, write_figures
-from sim.files import slug
-from sim.store import DEFAULT_PATH
+from sim.experiments.compare import Comparison
+from sim.experiments.compare import compare as compare_scenarios
+from sim.experiments.store import DEFAULT_PATH
+from sim.outputs.figures import compare_figures, write_figures
+from sim.outputs.files import slug
 
 
 def compare(

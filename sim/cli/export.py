@@ -11,10 +11,10 @@ from typing import IO, Annotated
 import typer
 
 from sim.cli.common import Seed, Sets, StorePath, bad_input, check_file, load_or_exit, writing
-from sim.files import atomic_writer
-from sim.record import RECORD_KEYS
+from sim.experiments.store import DEFAULT_PATH, ResultsStore, StoreError
+from sim.model.record import RECORD_KEYS
+from sim.outputs.files import atomic_writer
 from sim.scenario import scenario_hash
-from sim.store import DEFAULT_PATH, ResultsStore, StoreError
 
 
 def export(

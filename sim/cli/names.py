@@ -12,14 +12,14 @@ import typer
 import yaml
 from rich.table import Table
 
-from sim.cli.common import Json, Seed, Sets, bad_input, console, load_or_exit
-from sim.names.evaluation import (
+from sim.analysis.matcher_quality import (
     Score,
     default_matchers,
     default_writers,
     evaluate,
     writers_of,
 )
+from sim.cli.common import Json, Seed, Sets, bad_input, console, load_or_exit
 from sim.names.matchers import MatcherSpec, parse_matcher
 from sim.names.population import DEFAULT_SIZE, MAX_SIZE
 

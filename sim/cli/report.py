@@ -27,9 +27,9 @@ from sim.cli.common import (
     load_or_exit,
     writing,
 )
-from sim.report import build_report
+from sim.experiments.store import DEFAULT_PATH
+from sim.outputs.report import build_report
 from sim.scenario import ScenarioError
-from sim.store import DEFAULT_PATH
 
 
 def report(

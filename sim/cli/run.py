@@ -29,11 +29,11 @@ from sim.cli.common import (
     report_plots,
     writing,
 )
-from sim.figures import run_figures, tally_from_store, write_figures
-from sim.files import slug
-from sim.runner import run as run_scenario
-from sim.store import DEFAULT_PATH
-from sim.summary import Summary
+from sim.experiments.runner import run as run_scenario
+from sim.experiments.store import DEFAULT_PATH
+from sim.experiments.summary import Summary
+from sim.outputs.figures import run_figures, tally_from_store, write_figures
+from sim.outputs.files import slug
 
 #: Counters shown in the table (all of them are in --json).
 SHOWN = (

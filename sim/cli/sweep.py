@@ -33,12 +33,12 @@ from sim.cli.common import (
     writing,
 )
 from sim.cli.run import format_days
-from sim.figures import sweep_figures, write_figures
-from sim.files import slug
+from sim.experiments.store import DEFAULT_PATH
+from sim.experiments.sweep import SweepPoint, parse_vary
+from sim.experiments.sweep import sweep as sweep_scenario
+from sim.outputs.figures import sweep_figures, write_figures
+from sim.outputs.files import slug
 from sim.scenario import ScenarioError
-from sim.store import DEFAULT_PATH
-from sim.sweep import SweepPoint, parse_vary
-from sim.sweep import sweep as sweep_scenario
 
 
 def sweep(

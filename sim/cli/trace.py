@@ -17,9 +17,9 @@ from sim.cli.common import (
     load_or_exit,
     writing,
 )
-from sim.files import slug
-from sim.story import tell
-from sim.trace import disagreements, parse_days, trace, write_trace
+from sim.outputs.files import slug
+from sim.outputs.story import tell
+from sim.outputs.trace import disagreements, parse_days, trace, write_trace
 
 
 def trace_command(

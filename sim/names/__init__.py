@@ -5,5 +5,6 @@
 * :mod:`sim.names.normalise`: one spelling for what the conventions disagree on.
 * :mod:`sim.names.matchers`: exact, phonetic and similarity matchers, with cached decisions.
 * :mod:`sim.names.population`: a generated population of other people's names.
-* :mod:`sim.names.evaluation`: each matcher's recall and precision on a scenario's conventions.
+* :mod:`sim.analysis.matcher_quality`: each matcher's recall and precision on a scenario's
+  conventions.
 """

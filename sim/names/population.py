@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sim.streams import Stream
+from sim.core.streams import Stream
 
 MAGHREBI_GIVEN = (
     "Mohamed", "Mohammed", "Ahmed", "Youssef", "Karim", "Rachid", "Said", "Samir", "Nabil",

@@ -21,8 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from sim.core.streams import Stream
 from sim.names.conventions import Convention
-from sim.streams import Stream
 
 _VOWEL = "aeiouy"
 

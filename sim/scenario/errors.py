@@ -23,8 +23,8 @@ import annotated_types
 from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic.fields import FieldInfo
 
+from sim.core.units import brief, parse_duration, shorten
 from sim.scenario.schema import Scenario
-from sim.units import brief, parse_duration, shorten
 
 KeyPath = tuple[str | int, ...]
 """Where a value sits in a scenario document: map keys and list indices from the top."""

@@ -39,7 +39,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.distributions import KINDS as DISTRIBUTION_KINDS
+from sim.core.distributions import KINDS as DISTRIBUTION_KINDS
 from sim.scenario.errors import (
     KeyPath,
     Problem,

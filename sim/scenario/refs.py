@@ -16,9 +16,9 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.core.units import parse_datetime
 from sim.scenario.errors import KeyPath, did_you_mean, listing
 from sim.scenario.schema import LOCAL, AgencyKind
-from sim.units import parse_datetime
 
 Finding = tuple[KeyPath, str]
 

@@ -18,11 +18,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from sim.clock import DAY_NAMES
-from sim.distributions import parse_dist
+from sim.core.clock import DAY_NAMES
+from sim.core.distributions import parse_dist
+from sim.core.units import parse_datetime, parse_duration, parse_rate, parse_time_of_day
 from sim.names.conventions import FOR_LANGUAGE
 from sim.names.matchers import MatcherSpec, parse_matcher
-from sim.units import parse_datetime, parse_duration, parse_rate, parse_time_of_day
 
 # --- scalar types with units ----------------------------------------------------------------
 
@@ -39,7 +39,7 @@ DateTime = Annotated[datetime, BeforeValidator(parse_datetime)]
 """A local date-time ``"2015-11-13 22:00"``."""
 
 Delay = Annotated[Any, BeforeValidator(parse_dist)]
-"""A distribution of durations (see :mod:`sim.distributions`); an omitted one is ``Fixed(0)``."""
+"""A distribution of durations (:mod:`sim.core.distributions`); an omitted one is ``Fixed(0)``."""
 
 MatcherField = Annotated[MatcherSpec, BeforeValidator(parse_matcher)]
 """A name matcher: ``exact``, ``soundex``... or ``{jaro_winkler: 0.92}`` (sim.names.matchers)."""

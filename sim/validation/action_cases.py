@@ -12,7 +12,7 @@ import math
 
 from scipy import stats
 
-from sim.ledger import Entry
+from sim.model.ledger import Entry
 from sim.validation.builders import (
     NAME,
     PLENTY,

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from sim.ledger import Entry
-from sim.model import Model
+from sim.model.ledger import Entry
+from sim.model.replication import Model
 from sim.scenario.loader import validate_document
 from sim.scenario.schema import Scenario
 

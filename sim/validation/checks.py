@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.stats import wilson_interval
+from sim.experiments.stats import wilson_interval
 from sim.validation.theory import Cdf, bin_counts, count_bins
 
 #: Largest difference between simulation and formula that an exact check tolerates (hours).

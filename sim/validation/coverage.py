@@ -4,14 +4,14 @@ An *experiment* is what a user does: run ``n`` replications under one master see
 interval. Here the same experiment is repeated with many master seeds on scenarios whose true
 answer is known in closed form, and we count how often the interval covers the truth.
 
-* **Capture probability** (Wilson interval, :func:`sim.stats.wilson_interval`): Poisson tips at
-  rate λ to a service that searches at once, horizon T, so p = 1 − e^{−λT} exactly.
-* **Paired difference** (Tango's score interval, :func:`sim.stats.paired_proportions`, the one
-  ``sim compare`` reports; and, for comparison, the paired t interval it replaced): the same
-  scenario and a variant whose service forgets a share f of dossiers, run on common random
-  numbers. Forgetting can only delay the capture, so replication r differs between the two
-  setups only when A catches him and B does not: d_r ∈ {−1, 0}, with
-  P(d_r = −1) = δ = p_A − p_B = e^{−λ(1−f)T} − e^{−λT}.
+* **Capture probability** (Wilson interval, :func:`sim.experiments.stats.wilson_interval`): Poisson
+  tips at rate λ to a service that searches at once, horizon T, so p = 1 − e^{−λT} exactly.
+* **Paired difference** (Tango's score interval, :func:`sim.experiments.stats.paired_proportions`,
+  the one ``sim compare`` reports; and, for comparison, the paired t interval it replaced): the same
+  scenario and a variant whose service forgets a share f of dossiers, run on common random numbers.
+  Forgetting can only delay the capture, so replication r differs between the two setups only when A
+  catches him and B does not: d_r ∈ {−1, 0}, with P(d_r = −1) = δ = p_A − p_B = e^{−λ(1−f)T} −
+  e^{−λT}.
 
 Because a run's outcome is Bernoulli, the *exact* coverage of both intervals for given n is a
 finite sum over the binomial number of captures (or of discordant pairs): the simulated coverage
@@ -31,8 +31,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.model import Model
-from sim.stats import newcombe_difference, paired_difference, paired_proportions, wilson_interval
+from sim.experiments.stats import (
+    newcombe_difference,
+    paired_difference,
+    paired_proportions,
+    wilson_interval,
+)
+from sim.model.replication import Model
 from sim.validation.builders import document, scenario, searcher, sightings
 
 #: Informants call once a day; the horizon sets the capture probability.

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.stats import survival_curve
+from sim.experiments.stats import survival_curve
 
 #: One colour and line style per arm, in order (colour-blind safe; styles tell apart curves
 #: that nearly coincide, such as the 2015 rules with and without the night rule).

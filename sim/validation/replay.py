@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
-from sim.ledger import Entry
-from sim.model import Model
+from sim.model.ledger import Entry
+from sim.model.replication import Model
 from sim.scenario.loader import load_document, merge_patch, validate_document
 from sim.scenario.schema import Scenario
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import numpy as np
 
-from sim.stats import paired_difference, survival_curve, wilson_interval
+from sim.experiments.stats import paired_difference, survival_curve, wilson_interval
 from sim.validation.replay import REAL_ARREST, ReplayRun
 
 #: The replay starts at the Paris attacks (13 Nov 2015 22:00).

@@ -210,7 +210,7 @@ Poisson tips at 1/day to a service that searches at once, horizon T, so p = 1 âˆ
 
 The Wilson interval's exact coverage wanders around 95 % with n and p (Brown, Cai and DasGupta
 2001) and the simulated coverage follows it: the capture indicator of a replication is an
-independent Bernoulli(p) draw across seeds, and `sim.stats.wilson_interval` is right.
+independent Bernoulli(p) draw across seeds, and `sim.experiments.stats.wilson_interval` is right.
 
 ### Paired difference: Tango's score interval (and the paired t and unpaired Newcombe intervals)
 

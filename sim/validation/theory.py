@@ -1,7 +1,7 @@
 """Closed-form answers the analytic cases compare the simulator with.
 
 Everything here is written from the textbook formula, never by calling the model's own code
-(the night-ban window is recomputed by hand rather than asked of :mod:`sim.curfew`), so that a
+(the night-ban window is recomputed by hand rather than asked of :mod:`sim.model.curfew`), so that a
 wrong mechanism cannot agree with itself. Times are hours, rates events per hour.
 """
 

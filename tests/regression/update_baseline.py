@@ -32,8 +32,8 @@ SEED = 3
 
 def compute() -> dict:
     """The summary the baseline pins (plain JSON types, floats rounded to 9 significant digits)."""
-    from sim.model import Model
-    from sim.record import COUNTERS, TRUE_TIP_FATES
+    from sim.model.record import COUNTERS, TRUE_TIP_FATES
+    from sim.model.replication import Model
     from sim.scenario import load_scenario, scenario_hash
 
     scenario = load_scenario(SCENARIO)

@@ -12,7 +12,7 @@ import math
 import pytest
 from scipy import stats
 
-from sim.stats import paired_difference, wilson_interval
+from sim.experiments.stats import paired_difference, wilson_interval
 from sim.validation.coverage import (
     RATE,
     capture_document,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.distributions import Fixed
-from sim.model import Model
+from sim.core.distributions import Fixed
+from sim.model.replication import Model
 from sim.scenario.loader import validate_document
 
 pytestmark = pytest.mark.validation

@@ -1,0 +1,1 @@
+"""What the replications mean: frictions, their attribution, tip losses, matchers' quality."""

@@ -1,0 +1,159 @@
+"""The benchmark behind ``sim bench``: speed and memory of the model, measured in one run.
+
+Figures (all from one invocation, so ratios compare like with like on a noisy machine):
+
+``simpy_events_per_s``
+    a bare simpy timeout loop in this process: the ceiling any simpy model works under.
+``model_events_per_s`` and ``reps_per_s``
+    replications of brussels-2015 in this process (events are the simpy events a replication
+    schedules); ``event_rate_ratio`` is model over bare simpy.
+``speedup_2_procs``
+    wall time of the same replications on one process over two (process start-up included), the
+    best of two alternated measurements of each.
+``peak_rss_mb_1k`` and ``peak_rss_mb_10k``
+    peak resident memory of a fresh ``sim run`` subprocess (and its workers) doing 1,000 and 10,000
+    replications with a results store: flat when nothing per replication stays in memory.
+``seconds_10k``
+    wall time of that 10,000-replication run on two processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Generator
+from pathlib import Path
+
+import simpy
+
+from sim.experiments.executors import ProcessExecutor, SerialExecutor
+from sim.experiments.experiment import Experiment
+from sim.model.replication import Model
+from sim.scenario import Scenario, load_scenario
+
+BUNDLED = Path(__file__).resolve().parent.parent / "scenarios" / "brussels-2015.yaml"
+
+Say = Callable[[str], None]
+
+
+def bare_simpy_rate(events: int = 500_000) -> float:
+    """Events per second of a bare simpy loop that only yields timeouts."""
+    env = simpy.Environment()
+
+    def loop() -> Generator[simpy.Event, object, None]:
+        while True:
+            yield env.timeout(1)
+
+    env.process(loop())
+    started = time.perf_counter()
+    env.run(until=events)
+    return events / (time.perf_counter() - started)
+
+
+def model_rate(scenario: Scenario, runs: int, seed: int = 1) -> tuple[float, float]:
+    """(replications per second, simpy events per second) of the model in this process."""
+    events = 0
+    started = time.perf_counter()
+    for replication in range(runs):
+        events += int(Model(scenario, seed, replication).run()["sim_events"])
+    elapsed = time.perf_counter() - started
+    return runs / elapsed, events / elapsed
+
+
+def experiment_seconds(scenario: Scenario, runs: int, jobs: int, seed: int = 2) -> float:
+    """Wall time of ``runs`` replications through the experiment layer on ``jobs`` processes."""
+    executor = SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)
+    started = time.perf_counter()
+    experiment = Experiment([scenario], seed, executor=executor)
+    try:
+        experiment.ensure(runs)
+        experiment.tallies(runs)
+    finally:
+        experiment.close()
+    return time.perf_counter() - started
+
+
+def peak_memory_run(path: Path, runs: int, jobs: int) -> tuple[float, float]:
+    """(peak RSS in MB over the process and its workers, seconds) of a fresh ``sim run``."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = Path(folder) / "bench.sqlite"
+        code = (
+            "import json, resource, sys, time; from sim.cli import main; "
+            "t = time.perf_counter()\n"
+            "try:\n main()\nexcept SystemExit:\n pass\n"
+            "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+            "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss; "
+            "print(json.dumps({'rss_kb': max(own, kids), 'seconds': time.perf_counter() - t}), "
+            "file=sys.stderr)"
+        )
+        argv = [
+            sys.executable,
+            "-c",
+            code,
+            "run",
+            str(path),
+            "--runs",
+            str(runs),
+            "--seed",
+            "3",
+            "--jobs",
+            str(jobs),
+            "--store",
+            str(store),
+            "--quiet",
+            "--json",
+        ]
+        done = subprocess.run(argv, capture_output=True, text=True, check=True)
+        figures = json.loads(done.stderr.strip().splitlines()[-1])
+    return figures["rss_kb"] / 1024, figures["seconds"]
+
+
+def bench(
+    scenario_path: Path = BUNDLED,
+    runs: int = 300,
+    speedup_runs: int = 600,
+    with_10k: bool = True,
+    say: Say | None = None,
+    memory_runs: tuple[int, int] = (1000, 10_000),
+) -> dict[str, float]:
+    """Measure everything and return the figures (see the module docstring).
+
+    Args:
+        scenario_path: the scenario timed.
+        runs: replications for the rates in one process.
+        speedup_runs: replications for each 1- and 2-process measurement.
+        with_10k: also run the larger memory run.
+        say: called with a line of progress before each step.
+        memory_runs: the small and the large memory run (the figures keep their names
+            ``..._1k`` and ``..._10k``; smaller values are for testing the bench itself).
+    """
+    say = say or (lambda _text: None)
+    scenario = load_scenario(scenario_path)
+    figures: dict[str, float] = {}
+    say("bare simpy loop...")
+    figures["simpy_events_per_s"] = bare_simpy_rate()
+    say(f"{runs} replications in one process...")
+    figures["reps_per_s"], figures["model_events_per_s"] = model_rate(scenario, runs)
+    figures["event_rate_ratio"] = figures["model_events_per_s"] / figures["simpy_events_per_s"]
+    say(f"{speedup_runs} replications on 1 and 2 processes, twice...")
+    # Alternated and the best of two kept for each: a neighbour's burst on a shared machine
+    # slows one measurement, and the best time is the one closest to what the code costs.
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(2):
+        for jobs in (1, 2):
+            times[jobs].append(experiment_seconds(scenario, speedup_runs, jobs))
+    figures["speedup_2_procs"] = min(times[1]) / min(times[2])
+    small, large = memory_runs
+    say(f"peak memory of {small:,} replications...")
+    figures["peak_rss_mb_1k"], figures["seconds_1k"] = peak_memory_run(scenario_path, small, 2)
+    if with_10k:
+        say(f"peak memory and time of {large:,} replications (about a minute or two)...")
+        figures["peak_rss_mb_10k"], figures["seconds_10k"] = peak_memory_run(
+            scenario_path, large, 2
+        )
+    figures["cpu_count"] = float(os.cpu_count() or 1)
+    return {k: round(v, 3) for k, v in figures.items()}

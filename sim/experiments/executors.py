@@ -1,0 +1,187 @@
+"""Where replications run: in this process, in a local process pool, or on a Dask cluster.
+
+Work travels in **batches** (a scenario, a seed and a list of replication indices) so that the cost
+of sending a scenario and collecting records is spread over many replications. Each replication's
+record depends only on (scenario, seed, replication), so the executor changes nothing in the
+numbers: the records of a batch are identical whichever executor ran it, and a batch that is run
+twice (a Dask worker died and its task was retried) gives the same records again, which the store
+keeps once.
+
+Every executor yields finished batches as they complete; stopping early (Ctrl-C) cancels what has
+not started. When the workers themselves go away (a local worker process killed, the Dask scheduler
+lost), the executor raises :class:`WorkersLost`: the batches already yielded are safe in the store.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sim.model.record import Record
+from sim.model.replication import Model
+from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from distributed import Client  # the optional extra ``dask``: imported when used
+
+
+class WorkersLost(RuntimeError):  # noqa: N818 (an event, named as the user meets it)
+    """The workers went away mid-run: a worker process was killed, or the Dask scheduler is gone.
+
+    Not a bug in the model and not bad input: the run can be finished later from the store.
+    """
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A unit of work: some replications of one scenario with one seed."""
+
+    key: str  # the scenario's content hash
+    scenario: Scenario
+    seed: int
+    replications: tuple[int, ...]
+
+
+def run_batch(batch: Batch) -> tuple[Batch, list[Record]]:
+    """Run the replications of a batch (in whatever process this is)."""
+    records = [Model(batch.scenario, batch.seed, r).run() for r in batch.replications]
+    return batch, records
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class SerialExecutor:
+    """Runs batches one after another in this process."""
+
+    jobs = 1
+
+    def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Record]]]:
+        """Yield each batch with its records."""
+        for batch in batches:
+            yield run_batch(batch)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _ignore_sigint() -> None:
+    # Workers leave Ctrl-C to the parent, which stops cleanly and saves what is finished.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class ProcessExecutor:
+    """A local pool of worker processes (started with 'spawn': safe beside threads)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        context = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_sigint)
+
+    def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Record]]]:
+        """Yield batches as they finish, keeping about two per worker in flight."""
+        pending: set[Future[tuple[Batch, list[Record]]]] = set()
+        todo = iter(batches)
+        try:
+            for batch in todo:
+                pending.add(self._pool.submit(run_batch, batch))
+                if len(pending) >= 2 * self.jobs:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        yield future.result()
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        except BrokenProcessPool as err:
+            raise WorkersLost(
+                "a worker process died (killed, or out of memory?) before its batch was done"
+            ) from err
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        """Stop the workers (batches not yet started are dropped)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor:
+    """Batches as tasks on a Dask distributed cluster (optional extra ``dask``).
+
+    A worker that dies mid-batch has its task rerun elsewhere by the scheduler; the rerun gives the
+    same records, and the store keeps each replication once.
+    """
+
+    def __init__(self, address: str | None = None, client: Client | None = None) -> None:
+        try:
+            from distributed import Client
+        except ImportError as err:  # the optional extra is missing
+            raise RuntimeError(
+                "the Dask executor needs the optional extra: pip install -e '.[dask]'"
+            ) from err
+        self._own = client is None
+        self.address = address or "(a given client)"
+        self._client = client if client is not None else Client(address, timeout="20s")
+        self.jobs = max(1, sum(self._client.nthreads().values()))
+
+    def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Record]]]:
+        """Yield batches as their tasks finish, keeping about two per worker thread in flight."""
+        from distributed import as_completed
+        from distributed.comm import CommClosedError
+
+        client = self._client
+        todo = iter(batches)
+        first = [
+            client.submit(run_batch, b, pure=False)
+            for _, b in zip(range(2 * self.jobs), todo, strict=False)
+        ]
+        flow = as_completed(first)
+        try:
+            for future in flow:
+                yield future.result()
+                following = next(todo, None)
+                if following is not None:
+                    flow.add(client.submit(run_batch, following, pure=False))
+        except (CancelledError, OSError, TimeoutError) as err:
+            # Futures this executor did not cancel are cancelled by the client when it loses the
+            # scheduler; a result being fetched as the scheduler goes fails with a closed comm
+            # (even before the client notices): the cluster, not the model, failed.
+            if isinstance(err, CancelledError | CommClosedError) or client.status != "running":
+                why = type(err).__name__
+                raise WorkersLost(f"lost the Dask scheduler at {self.address} ({why})") from err
+            raise
+        finally:
+            for future in list(flow.futures):
+                future.cancel()
+
+    def close(self) -> None:
+        """Disconnect (and stop the cluster if this executor started it)."""
+        if self._own:
+            self._client.close()
+
+
+Executor = SerialExecutor | ProcessExecutor | DaskExecutor
+
+
+def make_executor(
+    kind: str = "local", jobs: int | None = None, address: str | None = None
+) -> Executor:
+    """An executor by name: ``local`` (a process pool; one job runs in this process) or ``dask``."""
+    if kind == "dask":
+        return DaskExecutor(address)
+    if kind != "local":
+        raise ValueError(f"unknown executor {kind!r}; use local or dask")
+    jobs = jobs or default_jobs()
+    return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)

@@ -1,0 +1,181 @@
+"""Experiments: replications of one or more scenarios, stored, resumable, to a target precision.
+
+An :class:`Experiment` holds the scenarios being compared, the master seed, the results store and an
+executor. :meth:`Experiment.ensure` makes sure replications 0..n-1 of every scenario are in the
+store (computing only the missing ones, in batches, saving each batch as it finishes);
+:meth:`Experiment.tallies` folds the stored records of each scenario, in replication order, into a
+:class:`~sim.experiments.summary.Tally`. Replication *r* uses the same named random streams in every
+scenario, so two scenarios' tallies are paired replication by replication (common random numbers).
+
+Stopping (Ctrl-C, SIGTERM, lost workers) raises :class:`InterruptedRun` after the finished
+batches are saved; running the same command again computes only what is missing and ends with
+exactly the numbers an uninterrupted run gives.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from sim.experiments.executors import Batch, Executor, SerialExecutor, WorkersLost
+from sim.experiments.store import ResultsStore
+from sim.experiments.summary import Tally
+from sim.scenario import Scenario, scenario_hash
+
+Progress = Callable[[int, int], None]
+"""Called with (replications done, replications wanted) as work finishes."""
+
+
+class InterruptedRun(Exception):  # noqa: N818 (a stop, not an error)
+    """The run was stopped; everything finished is saved in the store.
+
+    Attributes:
+        saved: replications in the store.
+        wanted: replications the run asked for.
+        store: the store's path.
+        cause: why the workers went away (None: the user stopped the run).
+    """
+
+    def __init__(self, saved: int, wanted: int, store: str, cause: str | None = None) -> None:
+        stopped = f"stopped with {saved} of {wanted} replications saved in {store}"
+        super().__init__(f"{cause}; {stopped}" if cause else stopped)
+        self.saved = saved
+        self.wanted = wanted
+        self.store = store
+        self.cause = cause
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One scenario of an experiment."""
+
+    label: str
+    scenario: Scenario
+    key: str
+
+
+class Experiment:
+    """Replications of some scenarios under one master seed.
+
+    Args:
+        scenarios: the scenarios (their labels are their names, made unique).
+        seed: the master seed (>= 0).
+        store: where records are kept (a throwaway in-memory store if None).
+        executor: where replications run (this process if None).
+        progress: called as replications finish.
+        version: the package version recorded beside each scenario.
+        labels: names for the scenarios in tables (default: their names, made unique).
+    """
+
+    def __init__(
+        self,
+        scenarios: Sequence[Scenario],
+        seed: int,
+        store: ResultsStore | None = None,
+        executor: Executor | None = None,
+        progress: Progress | None = None,
+        version: str = "",
+        labels: Sequence[str] | None = None,
+    ) -> None:
+        if seed < 0:
+            raise ValueError(f"seed must be >= 0, got {seed}")
+        self.seed = seed
+        self.store = store if store is not None else ResultsStore(":memory:")
+        self.executor = executor if executor is not None else SerialExecutor()
+        self.progress = progress
+        self.arms = _arms(scenarios, labels)
+        for arm in self.arms:
+            self.store.register(arm.key, arm.scenario, version)
+
+    def ensure(self, runs: int) -> None:
+        """Make replications 0..runs-1 of every scenario available in the store."""
+        missing = {
+            arm.key: sorted(set(range(runs)) - self.store.done(arm.key, self.seed, runs))
+            for arm in self.arms
+        }
+        wanted = runs * len({arm.key for arm in self.arms})
+        done = wanted - sum(len(m) for m in missing.values())
+        if self.progress:
+            self.progress(done, wanted)
+        if done == wanted:
+            return
+        try:
+            for batch, records in self.executor.run(self._batches(missing)):
+                self.store.save(batch.key, batch.seed, records)
+                done += len(records)
+                if self.progress:
+                    self.progress(done, wanted)
+        except KeyboardInterrupt:
+            self.executor.close()
+            raise InterruptedRun(done, wanted, self.store.path) from None
+        except WorkersLost as lost:
+            raise InterruptedRun(done, wanted, self.store.path, str(lost)) from lost
+
+    def _batches(self, missing: dict[str, list[int]]) -> Iterator[Batch]:
+        total = sum(len(m) for m in missing.values())
+        size = max(1, min(100, math.ceil(total / (4 * max(self.executor.jobs, 1)))))
+        scenarios = {arm.key: arm.scenario for arm in self.arms}
+        for key, replications in missing.items():
+            for start in range(0, len(replications), size):
+                chunk = tuple(replications[start : start + size])
+                yield Batch(key, scenarios[key], self.seed, chunk)
+
+    def tallies(self, runs: int) -> list[Tally]:
+        """One tally per scenario over replications 0..runs-1 (call :meth:`ensure` first)."""
+        out = []
+        for arm in self.arms:
+            tally = Tally(arm.label, arm.key, self.seed, arm.scenario.horizon / 24)
+            for record in self.store.records(arm.key, self.seed, below=runs):
+                tally.add(record)
+            if tally.runs != runs:
+                raise RuntimeError(f"{arm.label}: {tally.runs} of {runs} replications in the store")
+            out.append(tally)
+        return out
+
+    def run(
+        self,
+        runs: int,
+        precision: float | None = None,
+        max_runs: int = 100_000,
+        half_width: Callable[[list[Tally]], float] | None = None,
+    ) -> list[Tally]:
+        """Run ``runs`` replications, then more until ``half_width`` <= ``precision``.
+
+        Args:
+            runs: replications to start with (all of them without a precision target).
+            precision: the target half-width of the 95 % interval that matters (None: none).
+            max_runs: never more replications than this per scenario.
+            half_width: measures the current half-width from the tallies.
+
+        Returns:
+            The tallies of the final number of replications.
+        """
+        n = runs
+        while True:
+            self.ensure(n)
+            tallies = self.tallies(n)
+            if precision is None or half_width is None or n >= max_runs:
+                return tallies
+            width = half_width(tallies)
+            if width <= precision:
+                return tallies
+            # Half-widths shrink as 1/sqrt(n): aim a little past the estimate to avoid creeping.
+            wanted = math.ceil(n * (width / precision) ** 2 * 1.1)
+            n = min(max_runs, max(wanted, n + 100))
+
+    def close(self) -> None:
+        """Release the executor."""
+        self.executor.close()
+
+
+def _arms(scenarios: Sequence[Scenario], labels: Sequence[str] | None) -> list[Arm]:
+    arms: list[Arm] = []
+    seen: dict[str, int] = {}
+    for i, scenario in enumerate(scenarios):
+        label = labels[i] if labels else scenario.name
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            label = f"{label} ({seen[label]})"
+        arms.append(Arm(label, scenario, scenario_hash(scenario)))
+    return arms
