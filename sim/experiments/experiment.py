@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sim.experiments.executors import Batch, Executor, SerialExecutor, WorkersLost
-from sim.experiments.store import ResultsStore
+from sim.experiments.store import ResultsStore, StoreError
 from sim.experiments.summary import Tally
 from sim.scenario import Scenario, scenario_hash
 
@@ -102,7 +102,11 @@ class Experiment:
             return
         try:
             for batch, records in self.executor.run(self._batches(missing)):
-                self.store.save(batch.key, batch.seed, records)
+                try:
+                    self.store.save(batch.key, batch.seed, records)
+                except StoreError as err:  # a full disk: say how much is safe, then stop
+                    self.executor.close()
+                    raise err.with_saved(done, wanted) from None
                 done += len(records)
                 if self.progress:
                     self.progress(done, wanted)
