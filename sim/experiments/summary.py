@@ -12,11 +12,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.experiments.stats import SurvivalCurve, survival_curve, wilson_interval
 from sim.model.record import RECORD_KEYS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.experiments.frames import RecordSource
 
 #: Record fields that are not counters (not averaged into ``metrics``).
 NOT_METRICS = ("replication", "captured", "capture_day", "capture_how", "capture_by")
@@ -40,6 +46,18 @@ class Summary:
     horizon_days: float
     metrics: dict[str, float] = field(default_factory=dict)
     captured_by: dict[str, int] = field(default_factory=dict)
+    #: Where the replications behind the summary are kept (None: nowhere to read them from).
+    source: RecordSource | None = field(default=None, compare=False, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The summary as a one-row DataFrame (see :mod:`sim.experiments.frames`)."""
+        from sim.experiments.frames import summary_row, table
+
+        return table([summary_row(self)], seed=self.seed)
+
+    def records(self) -> pd.DataFrame:
+        """Every replication behind the summary, one row each (:mod:`sim.experiments.frames`)."""
+        return records_of(self.source)
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready form (the ``--json`` output of ``sim run``)."""
@@ -132,3 +150,13 @@ class Tally:
 
 def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def records_of(source: RecordSource | None) -> pd.DataFrame:
+    """The records frame of a result, or a message saying why there is none."""
+    if source is None:
+        raise ValueError(
+            "this result was not computed through a results store, so its replications cannot "
+            "be read back; use sim.run(...) (or pass store=...) to keep them"
+        )
+    return source.frame()
