@@ -19,6 +19,7 @@ checksum over each row's key and record, and the record's schema).
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import stat
@@ -265,7 +266,7 @@ class ResultsStore:
         rows = []
         for record in records:
             replication = int(record["replication"])
-            text = json.dumps(record, separators=(",", ":"))
+            text = json.dumps(_standard(record), separators=(",", ":"), allow_nan=False)
             digest = checksum(scenario_hash, seed, MODEL_REVISION, replication, text)
             rows.append((scenario_hash, seed, replication, MODEL_REVISION, text, digest))
         self.write_many("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -388,8 +389,19 @@ def read_row(
         record = json.loads(text)
     except ValueError:
         return "is not a JSON record"
+    if isinstance(record, dict) and record.get("capture_day", 0) is None:
+        record["capture_day"] = math.nan  # written as null: see _standard
     problem = record_problem(record, replication)
     return problem if problem else record
+
+
+def _standard(record: Mapping[str, int | float | str]) -> Mapping[str, int | float | str | None]:
+    """The record with NaN (the day of capture of a run without one) as null.
+
+    Standard JSON has no NaN: written as null, a stored record is readable by SQLite's own JSON
+    functions and by any other tool. (Stores of layout 1 wrote NaN; both read back the same.)
+    """
+    return {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in record.items()}
 
 
 def _connect(target: str) -> sqlite3.Connection:
