@@ -18,7 +18,7 @@ batch, so no more than one batch of records is ever held as Python objects. Each
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ import numpy as np
 from sim.experiments import store as results_store
 from sim.experiments.record_check import FLOAT_KEYS, TEXT_KEYS
 from sim.experiments.store import ResultsStore, StoreError
-from sim.model.record import RECORD_KEYS
+from sim.model.record import RECORD_KEYS, Record
 from sim.version import __version__
 
 if TYPE_CHECKING:
@@ -110,27 +110,35 @@ class RecordSource:
             yield store
 
     def _arm_frame(self, store: ResultsStore, arm: RecordArm) -> pd.DataFrame:
-        import pandas as pd
-
-        chunks: dict[str, list[np.ndarray]] = {key: [] for key in RECORD_KEYS}
-        count = 0
-        for batch in store.record_batches(arm.key, self.seed, self.runs):
-            count += len(batch)
-            for key, arrays in chunks.items():
-                arrays.append(np.array([r[key] for r in batch], dtype=_NUMPY[RECORD_DTYPES[key]]))
-        if self.runs is not None and count != self.runs:
+        frame = records_frame(store.record_batches(arm.key, self.seed, self.runs), arm.columns)
+        if self.runs is not None and len(frame) != self.runs:
             raise StoreError(
                 self.store,
-                f"holds {count} of replications 0-{self.runs - 1} of scenario {arm.key}, seed "
-                f"{self.seed}",
+                f"holds {len(frame)} of replications 0-{self.runs - 1} of scenario {arm.key}, "
+                f"seed {self.seed}",
                 "run the same command again to compute the missing ones",
             )
-        data: dict[str, Any] = {name: [value] * count for name, value in arm.columns}
+        return frame
+
+
+def records_frame(
+    batches: Iterable[Sequence[Record]], columns: Sequence[tuple[str, object]] = ()
+) -> pd.DataFrame:
+    """Records as a typed DataFrame, built a batch at a time, led by constant ``columns``."""
+    import pandas as pd
+
+    chunks: dict[str, list[np.ndarray]] = {key: [] for key in RECORD_KEYS}
+    count = 0
+    for batch in batches:
+        count += len(batch)
         for key, arrays in chunks.items():
-            empty: np.ndarray = np.array([], dtype=_NUMPY[RECORD_DTYPES[key]])
-            data[key] = np.concatenate(arrays) if arrays else empty
-        texts = [name for name, value in arm.columns if isinstance(value, str)]
-        return pd.DataFrame(data).astype(dict.fromkeys([*texts, *TEXT_KEYS], "string"))
+            arrays.append(np.array([r[key] for r in batch], dtype=_NUMPY[RECORD_DTYPES[key]]))
+    data: dict[str, Any] = {name: [value] * count for name, value in columns}
+    for key, arrays in chunks.items():
+        empty: np.ndarray = np.array([], dtype=_NUMPY[RECORD_DTYPES[key]])
+        data[key] = np.concatenate(arrays) if arrays else empty
+    texts = [name for name, value in columns if isinstance(value, str)]
+    return pd.DataFrame(data).astype(dict.fromkeys([*texts, *TEXT_KEYS], "string"))
 
 
 # --- summary rows ------------------------------------------------------------------------------
