@@ -169,6 +169,9 @@ def test_rows_of_a_newer_model_revision_survive_an_older_version(stored, monkeyp
     assert set(holdings.values()) == {20} and "1000" in holdings and len(holdings) == 2
     code, out, err = sim("store", "prune", "--store", stored)
     assert code == 0 and "deleted 0 replications" in out, err
+    code, out, err = sim("export", MINIMAL, "--seed", "3", "--store", stored)
+    assert code == 0 and len(out.strip().splitlines()) == 21, err
+    assert "20 replications of minimal with seed 3 from model revision 1000 are not exported" in err
     monkeypatch.setattr("sim.experiments.store.MODEL_REVISION", "1000")
     assert sim(*RUN, "--store", stored, "--json")[1] == newer
 

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sim.cli.common import Seed, Sets, StorePath, bad_input, check_file, load_or_exit, writing
+from sim.cli.common import (
+    Seed,
+    Sets,
+    StorePath,
+    bad_input,
+    check_file,
+    errors,
+    load_or_exit,
+    writing,
+)
 from sim.experiments.frames import RecordArm, RecordSource, summary_row, table
 from sim.experiments.store import DEFAULT_PATH, MODEL_REVISION, ResultsStore, StoreError
 from sim.experiments.summary import Tally
@@ -76,6 +85,14 @@ def export(
 def _stored(results: ResultsStore, scenario: Scenario, seed: int) -> int:
     """How many replications of ``scenario`` with ``seed`` the store holds; exit 2 if none."""
     count = len(results.done(scenario_hash(scenario), seed, 2**62))
+    others = results.other_revisions(scenario_hash(scenario), seed)
+    for revision, held in others.items():  # said, so that nothing is left out unawares
+        errors.print(
+            f"{results.path}: {held} replications of {scenario.name} with seed {seed} from model "
+            f"revision {revision} are not exported (this version's model is revision "
+            f"{MODEL_REVISION})",
+            markup=False,
+        )
     if not count:
         bad_input(
             f"{results.path}: no stored replications of {scenario.name} with seed {seed} "

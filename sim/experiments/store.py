@@ -341,6 +341,15 @@ class ResultsStore:
             "computes them again), or start a new store with --store PATH",
         )
 
+    def other_revisions(self, scenario_hash: str, seed: int) -> dict[str, int]:
+        """Replications of this scenario and seed stored by other model revisions, by revision."""
+        rows = self._read(
+            "SELECT model, COUNT(*) FROM records WHERE hash=? AND seed=? AND model<>? "
+            "GROUP BY model ORDER BY model",
+            (scenario_hash, seed, MODEL_REVISION),
+        )
+        return dict(rows)
+
     def scenarios(self) -> list[tuple[str, str, int, int]]:
         """Each stored (hash, name, seed, replications) of the current model revision."""
         rows = self._read(
