@@ -115,7 +115,7 @@ def _age(revision: str) -> str:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1e6:.2f} MB" if size >= 10_000 else f"{size / 1e3:.1f} kB"
+    return f"{size / 1e6:.1f} MB" if size >= 1_000_000 else f"{size / 1e3:.0f} kB"
 
 
 @store_app.command("check")
