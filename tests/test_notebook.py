@@ -25,7 +25,10 @@ def test_the_notebook_runs():
     nbclient = pytest.importorskip("nbclient")
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOK.parent)}},  # where Jupyter starts it
     )
     client.execute()  # raises CellExecutionError, with the cell and its traceback, on failure
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]

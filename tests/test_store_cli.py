@@ -255,3 +255,10 @@ def test_a_store_on_read_only_media_can_be_exported_and_inspected(stored, tmp_pa
         "another with --store PATH"
     )
     assert store.read_bytes() == before
+
+
+def test_store_commands_name_a_missing_store(tmp_path):
+    for command in ("info", "check", "repair", "prune", "vacuum"):
+        code, _, err = sim("store", command, "--store", tmp_path / "none.sqlite")
+        assert code == 2 and "none.sqlite does not exist" in one_line(err), (command, err)
+    assert not (tmp_path / "none.sqlite").exists()
