@@ -109,12 +109,12 @@ class ResultsStore:
                     "another with --store PATH",
                 )
             return self._open_read_only(path)
-        probe = _connect(f"{path.resolve().as_uri()}?mode=ro")
+        probe = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             found = layout.recognise(probe)  # before anything is written: it may not be ours
         finally:
             probe.close()
-        db = _connect(f"{path.resolve().as_uri()}?mode=rw")
+        db = _connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         if found < layout.CURRENT:
@@ -183,10 +183,11 @@ class ResultsStore:
         """
         self.read_only = True
         uri = path.resolve().as_uri()
+        db = _connect(f"{uri}?mode=ro", uri=True)
         try:
-            db = _connect(f"{uri}?mode=ro")
             found = layout.recognise(db)
         except sqlite3.OperationalError:
+            db.close()
             log = Path(f"{path}-wal")
             if log.exists() and log.stat().st_size > 0:
                 raise StoreError(
@@ -194,7 +195,7 @@ class ResultsStore:
                     f"lies on read-only media with writes not yet merged into it ({log.name})",
                     "copy the store and its -wal file to a writable place and read the copy",
                 ) from None
-            db = _connect(f"{uri}?mode=ro&immutable=1")
+            db = _connect(f"{uri}?mode=ro&immutable=1", uri=True)
             found = layout.recognise(db)
         if found < layout.CURRENT:
             raise StoreError(
@@ -413,8 +414,12 @@ def _standard(record: Mapping[str, int | float | str]) -> Mapping[str, int | flo
     return {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in record.items()}
 
 
-def _connect(target: str) -> sqlite3.Connection:
-    uri = target.startswith("file:")
+def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), waiting 30 s for locks.
+
+    ``uri``: ``target`` is an SQLite URI (``file:...?mode=ro``), built here from a resolved
+    path; a path the user gave is never read as one.
+    """
     return sqlite3.connect(target, timeout=30, isolation_level=None, uri=uri)
 
 
