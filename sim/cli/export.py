@@ -18,7 +18,7 @@ from sim.cli.common import (
     load_or_exit,
     writing,
 )
-from sim.experiments.frames import RecordArm, RecordSource, summary_row, table
+from sim.experiments.frames import RecordArm, RecordSource, table
 from sim.experiments.store import DEFAULT_PATH, MODEL_REVISION, ResultsStore, StoreError
 from sim.experiments.summary import Tally
 from sim.outputs.tables import FORMATS, MissingExtraError, format_of, write_table
@@ -136,6 +136,6 @@ def _summaries(results: ResultsStore, scenarios: list[Scenario], seed: int) -> p
         tally = Tally(scenario.name, key, seed, scenario.horizon / 24)
         for record in results.records(key, seed, below=count):
             tally.add(record)
-        rows.append({**summary_row(tally.summary()), "model_revision": MODEL_REVISION})
+        rows.append({**tally.summary().row(), "model_revision": MODEL_REVISION})
     hashes = {s.name: scenario_hash(s) for s in scenarios}
     return table(rows, scenario_hashes=hashes, seed=seed, store=results.path)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sim.experiments.executors import Executor
 from sim.experiments.experiment import Experiment, Progress
-from sim.experiments.frames import RecordSource, interval, summary_row, table
+from sim.experiments.frames import RecordSource, interval, table
 from sim.experiments.stats import half_width, newcombe_difference, paired_proportions
 from sim.experiments.store import ResultsStore
 from sim.experiments.summary import Summary, Tally, records_of
@@ -67,7 +67,7 @@ class Comparison:
         rows = []
         by_name = {d.b: d for d in self.differences}
         for summary in self.summaries:
-            row = summary_row(summary)
+            row = summary.row()
             diff = by_name.get(summary.scenario)
             row.update(_difference_columns(diff, self.summaries[0].scenario))
             rows.append(row)

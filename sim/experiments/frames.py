@@ -34,8 +34,6 @@ from sim.version import __version__
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sim.experiments.summary import Summary
-
 #: The dtype of each record column in a records frame.
 RECORD_DTYPES: dict[str, str] = {
     key: "string"
@@ -141,28 +139,10 @@ def records_frame(
     return pd.DataFrame(data).astype(dict.fromkeys([*texts, *TEXT_KEYS], "string"))
 
 
-# --- summary rows ------------------------------------------------------------------------------
+# --- tables of summaries ---------------------------------------------------------------------
 
 
-def summary_row(summary: Summary) -> dict[str, object]:
-    """One scenario's summary as a flat row: counts, rates and their interval columns."""
-    row: dict[str, object] = {
-        "scenario": summary.scenario,
-        "scenario_hash": summary.scenario_hash,
-        "seed": summary.seed,
-        "runs": summary.runs,
-        "captured": summary.captured,
-        "capture_rate": summary.capture_rate,
-        **interval("capture_rate", summary.ci95),
-        "median_days": _number(summary.median_days_to_capture),
-        **interval("median_days", summary.median_ci95),
-        "horizon_days": summary.horizon_days,
-    }
-    row.update({f"mean_{key}": value for key, value in summary.metrics.items()})
-    return row
-
-
-def _number(value: float | None) -> float:
+def number(value: float | None) -> float:
     """A value that may be "not reached" (None) as a float column's NaN."""
     return math.nan if value is None else value
 
@@ -180,4 +160,4 @@ def table(rows: Sequence[dict[str, object]], **provenance: object) -> pd.DataFra
 
 def interval(name: str, bounds: tuple[float | None, float | None]) -> dict[str, float]:
     """The interval columns of a measure: ``NAME_ci95_low`` and ``NAME_ci95_high``."""
-    return {f"{name}_ci95_low": _number(bounds[0]), f"{name}_ci95_high": _number(bounds[1])}
+    return {f"{name}_ci95_low": number(bounds[0]), f"{name}_ci95_high": number(bounds[1])}

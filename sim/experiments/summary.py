@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.experiments.frames import RecordSource, interval, number, table
 from sim.experiments.stats import SurvivalCurve, survival_curve, wilson_interval
 from sim.model.record import RECORD_KEYS
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from sim.experiments.frames import RecordSource
 
 #: Record fields that are not counters (not averaged into ``metrics``).
 NOT_METRICS = ("replication", "captured", "capture_day", "capture_how", "capture_by")
@@ -51,9 +50,24 @@ class Summary:
 
     def to_frame(self) -> pd.DataFrame:
         """The summary as a one-row DataFrame (see :mod:`sim.experiments.frames`)."""
-        from sim.experiments.frames import summary_row, table
+        return table([self.row()], seed=self.seed)
 
-        return table([summary_row(self)], seed=self.seed)
+    def row(self) -> dict[str, object]:
+        """The summary as a flat row: counts, rates and their interval columns, counter means."""
+        row: dict[str, object] = {
+            "scenario": self.scenario,
+            "scenario_hash": self.scenario_hash,
+            "seed": self.seed,
+            "runs": self.runs,
+            "captured": self.captured,
+            "capture_rate": self.capture_rate,
+            **interval("capture_rate", self.ci95),
+            "median_days": number(self.median_days_to_capture),
+            **interval("median_days", self.median_ci95),
+            "horizon_days": self.horizon_days,
+        }
+        row.update({f"mean_{key}": value for key, value in self.metrics.items()})
+        return row
 
     def records(self) -> pd.DataFrame:
         """Every replication behind the summary, one row each (:mod:`sim.experiments.frames`)."""

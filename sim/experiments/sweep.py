@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, overload
 
 from sim.experiments.executors import Executor
 from sim.experiments.experiment import Experiment, Progress
-from sim.experiments.frames import RecordSource, summary_row, table
+from sim.experiments.frames import RecordSource, table
 from sim.experiments.stats import half_width
 from sim.experiments.store import ResultsStore
 from sim.experiments.summary import Summary, Tally, records_of
@@ -94,7 +94,7 @@ class Sweep(Sequence[SweepPoint]):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per grid point: its parameter values (as YAML reads them), then its summary."""
-        rows = [{**_typed(p.values), **summary_row(p.summary)} for p in self.points]
+        rows = [{**_typed(p.values), **p.summary.row()} for p in self.points]
         return table(rows, seed=self.points[0].summary.seed)
 
     def records(self) -> pd.DataFrame:
