@@ -514,7 +514,8 @@ def test_store_mistakes(tmp_path):
     text = write(tmp_path, "notes.txt", "not a database, just some notes\n" * 100)
     refused(
         *sim("run", MINIMAL, "--runs", 2, "--store", text),
-        r"notes\.txt: file is not a database; the file is not a results store; choose another",
+        r"notes\.txt: is not an SQLite file, so not a results store; it was left unchanged; "
+        r"choose another file",
     )
     assert text.read_text() == "not a database, just some notes\n" * 100  # untouched
     blocker = write(tmp_path, "blocker", "a file")

@@ -24,6 +24,7 @@ LAYERS = (
     "analysis",
     "outputs",
     "validation",
+    "api",
     "cli",
 )
 

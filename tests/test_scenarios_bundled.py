@@ -85,7 +85,7 @@ def test_other_replications_and_seeds_tell_other_stories(loaded):
 
 
 def test_public_api_runs_the_same_replications(loaded):
-    summary = sim.run(loaded, runs=RUNS, seed=5)
+    summary = sim.run(loaded, runs=RUNS, seed=5, store=None, jobs=1)
     captured = sum(Model(loaded, 5, r).run()["captured"] for r in range(RUNS))
     assert summary.runs == RUNS
     assert summary.captured == captured

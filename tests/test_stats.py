@@ -110,3 +110,32 @@ def test_survival_curve_steps_down_at_each_capture_and_has_a_band():
     assert all(curve.low <= curve.at_large) and all(curve.at_large <= curve.high)
     nobody = survival_curve([math.nan] * 5, 10)
     assert nobody.median() == (None, (None, None))
+
+
+def test_the_survival_band_is_the_log_log_one():
+    """The band is exp(-exp(log(-log S) ± z·se)) with se from Greenwood's variance, by hand."""
+    import math
+
+    import numpy as np
+
+    from sim.experiments.stats import survival_curve
+
+    days = [1.0, 2.0, 2.0, 3.0, 5.0, 8.0, math.nan, math.nan, 4.0, 6.0]
+    curve = survival_curve(days, 10.0)
+    times = sorted(d for d in days if not math.isnan(d))
+    at_risk, s, greenwood = len(days), 1.0, 0.0
+    for t in sorted(set(times)):
+        d = times.count(t)
+        s *= 1 - d / at_risk
+        greenwood += d / (at_risk * (at_risk - d)) if at_risk > d else 0.0
+        at_risk -= d
+        i = int(np.flatnonzero(curve.days == t)[0])
+        assert curve.at_large[i] == pytest.approx(s)
+        if 0 < s < 1:
+            se = math.sqrt(greenwood) / abs(math.log(s))
+            z = 1.959963984540054
+            low, high = (s ** math.exp(-z * se), s ** math.exp(z * se))
+            assert (curve.low[i], curve.high[i]) == pytest.approx(
+                (min(low, high), max(low, high)), rel=1e-6
+            )
+    assert ((curve.low >= 0) & (curve.high <= 1)).all()

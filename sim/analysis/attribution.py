@@ -21,20 +21,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.analysis.frictions import Document, Friction, present_frictions, without
 from sim.experiments.executors import Executor
 from sim.experiments.experiment import Experiment, Progress
+from sim.experiments.frames import RecordSource, interval, table
 from sim.experiments.stats import paired_difference, paired_proportions
 from sim.experiments.store import ResultsStore
-from sim.scenario import Scenario, load_document
+from sim.experiments.summary import records_of
+from sim.scenario import Scenario
+from sim.scenario.document import scenario_document
 from sim.scenario.loader import validate_document
 from sim.version import __version__
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_EXACT = 8
 DEFAULT_ORDERS = 24
@@ -82,6 +89,31 @@ class Attribution:
     orders: int | None
     sampling_error: float | None
     variants: int
+    #: Where every variant's replications are kept (None: nowhere to read them from).
+    source: RecordSource | None = field(default=None, compare=False, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per friction, largest Shapley share first, with both effects' intervals.
+
+        The gap itself and how it was shared out are in the frame's ``attrs``.
+        """
+        rows = [
+            {
+                "friction": f.friction,
+                "label": f.label,
+                "remove_alone_delta": f.remove_alone_delta,
+                **interval("remove_alone_delta", f.ci95),
+                "shapley": f.shapley,
+                **interval("shapley", f.shapley_ci95),
+            }
+            for f in self.frictions
+        ]
+        summary = {k: v for k, v in self.to_dict().items() if k != "frictions"}
+        return table(rows, **summary)
+
+    def records(self) -> pd.DataFrame:
+        """Every replication of every variant, led by its name and the frictions it removes."""
+        return records_of(self.source)
 
     def to_dict(self) -> dict[str, object]:
         """The ``--json`` output of ``sim attribute``."""
@@ -167,7 +199,7 @@ def _variant(doc: Document, removed: Subset, frictions: dict[str, Friction], nam
 
 
 def attribute(
-    path: str | Path,
+    path: Scenario | str | Path,
     runs: int = 200,
     seed: int = 0,
     *,
@@ -180,7 +212,7 @@ def attribute(
     """Share the gap between a scenario and its frictionless reference among its frictions.
 
     Args:
-        path: the scenario file.
+        path: the scenario: a file, or a scenario object (built or changed in code).
         runs: replications per variant (common random numbers across variants).
         seed: master seed; also fixes the sampled orders.
         overrides: ``--set`` overrides applied to the scenario first.
@@ -189,11 +221,11 @@ def attribute(
         executor: where replications run.
         progress: called with (done, wanted).
     """
-    doc, _ = load_document(path, overrides)
-    name = str(doc.get("name", Path(path).stem))
+    doc = scenario_document(path, overrides)
+    name = str(doc.get("name") or Path(str(path)).stem)
     found = present_frictions(doc)
     if not found:
-        raise ValueError(f"{path}: no friction to remove; the scenario is already frictionless")
+        raise ValueError(f"{name}: no friction to remove; the scenario is already frictionless")
     keys = [f.key for f in found]
     by_key = {f.key: f for f in found}
     sampled = _orders(keys, orders, seed) if len(keys) > MAX_EXACT else None
@@ -242,7 +274,15 @@ def attribute(
         orders=None if sampled is None else len(sampled),
         sampling_error=None if error is None else round(error, 6),
         variants=len(subsets),
+        source=experiment.record_source(
+            runs, [(("removed", "+".join(sorted(s))),) for s in subsets]
+        ),
     )
+
+
+def _removed_column(subset: Subset) -> tuple[tuple[str, object], ...]:
+    """The column that leads a variant's records: the frictions it removes, joined by +."""
+    return (("removed", "+".join(sorted(subset))),)
 
 
 def _t_interval(values: np.ndarray) -> tuple[float, float]:

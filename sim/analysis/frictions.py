@@ -132,7 +132,7 @@ def _no_feeding_gaps(doc: Document) -> None:
 
 
 def _has_spelling_variation(doc: Document) -> bool:
-    variation = (doc.get("names") or {}).get("variation", 1.0)
+    variation = (doc.get("names") or {}).get("variation", 0.0)  # the schema's default
     return bool(variation) or any(a.get("typo_rate", 0) for a in _agencies(doc))
 
 

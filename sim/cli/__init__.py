@@ -21,6 +21,7 @@ from sim.cli import export as export_command
 from sim.cli import names as names_command
 from sim.cli import report as report_command
 from sim.cli import run as run_command
+from sim.cli import store as store_command
 from sim.cli import sweep as sweep_command
 from sim.cli import trace as trace_command
 from sim.cli import validate as validate_command
@@ -84,6 +85,7 @@ app.command("report")(report_command.report)
 app.command("attribute")(attribute_command.attribute_command)
 app.command("bench")(bench_command.bench)
 app.command("names")(names_command.names)
+app.add_typer(store_command.store_app, name="store")
 
 
 def main() -> None:

@@ -11,7 +11,6 @@ import logging
 import os
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
@@ -20,9 +19,8 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-from rich.progress import Progress as RichProgress
 
+from sim.api.progress import progress_bar
 from sim.experiments.executors import Executor, make_executor
 from sim.experiments.experiment import InterruptedRun, Progress
 from sim.experiments.store import ResultsStore, StoreError
@@ -281,7 +279,7 @@ def experiment_setup(
             bad_input(f"--executor {executor}: {err}")
         show = not quiet and sys.stdout.isatty() and sys.stderr.isatty()
         try:
-            with progress_bar(show) as progress:
+            with progress_bar(show, errors) as progress:
                 yield Setup(results, runner, progress)
         except InterruptedRun as stop:
             if stop.cause:  # the workers went away: a failure of the machine, not of the input
@@ -299,31 +297,3 @@ def experiment_setup(
         finally:
             runner.close()
             results.close()
-
-
-@contextmanager
-def progress_bar(show: bool) -> Iterator[Progress | None]:
-    """A rich progress bar on stderr (replications done, rate, time left), or nothing."""
-    if not show:
-        yield None
-        return
-    columns = (
-        TextColumn("replications"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TimeRemainingColumn(),
-    )
-    with RichProgress(*columns, console=errors, transient=True) as bar:
-        task = bar.add_task("run", total=None, rate="")
-        started: list[tuple[float, int]] = []
-
-        def update(done: int, wanted: int) -> None:
-            now = time.monotonic()
-            if not started:
-                started.append((now, done))
-            t0, d0 = started[0]
-            rate = f"{(done - d0) / (now - t0):.0f}/s" if now > t0 and done > d0 else ""
-            bar.update(task, completed=done, total=wanted, rate=rate)
-
-        yield update

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -104,7 +105,7 @@ def sweep(
         report_plots(paths, folder, as_json)
 
 
-def sweep_table(points: list[SweepPoint]) -> Table:
+def sweep_table(points: Sequence[SweepPoint]) -> Table:
     """One row per grid point."""
     first = points[0].summary
     table = Table(title=f"{first.scenario}: {first.runs} runs per point, seed {first.seed}")

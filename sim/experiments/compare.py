@@ -11,15 +11,20 @@ reported beside it to show what the pairing buys.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sim.experiments.executors import Executor
 from sim.experiments.experiment import Experiment, Progress
+from sim.experiments.frames import RecordSource, interval, table
 from sim.experiments.stats import half_width, newcombe_difference, paired_proportions
 from sim.experiments.store import ResultsStore
-from sim.experiments.summary import Summary, Tally
+from sim.experiments.summary import Summary, Tally, records_of
 from sim.scenario import Scenario
 from sim.version import __version__
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,23 @@ class Comparison:
     summaries: list[Summary]
     differences: list[Difference]
     tallies: list[Tally]
+    #: Where every scenario's replications are kept (None: nowhere to read them from).
+    source: RecordSource | None = field(default=None, compare=False, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per scenario: its summary, and its paired difference from the baseline."""
+        rows = []
+        by_name = {d.b: d for d in self.differences}
+        for summary in self.summaries:
+            row = summary.row()
+            diff = by_name.get(summary.scenario)
+            row.update(_difference_columns(diff, self.summaries[0].scenario))
+            rows.append(row)
+        return table(rows, seed=self.summaries[0].seed)
+
+    def records(self) -> pd.DataFrame:
+        """Every replication of every scenario, one row each, led by the scenario's name."""
+        return records_of(self.source)
 
     def to_dict(self) -> dict[str, object]:
         """The ``--json`` output of ``sim compare``."""
@@ -61,6 +83,21 @@ class Comparison:
             "scenarios": [s.to_dict() for s in self.summaries],
             "differences": [d.to_dict() for d in self.differences],
         }
+
+
+def _difference_columns(diff: Difference | None, baseline: str) -> dict[str, object]:
+    """The paired-difference columns of a comparison row (NaN on the baseline's own row)."""
+    nan = float("nan")
+    if diff is None:
+        diff = Difference(baseline, baseline, nan, (nan, nan), (nan, nan), 0, None)
+    return {
+        "difference_from": baseline,
+        "capture_rate_diff": diff.capture_rate_diff,
+        **interval("capture_rate_diff", diff.ci95),
+        **interval("capture_rate_diff_unpaired", diff.unpaired_ci95),
+        "replications_that_differ": diff.replications_that_differ,
+        "variance_ratio": nan if diff.variance_ratio is None else diff.variance_ratio,
+    }
 
 
 def differences(tallies: Sequence[Tally]) -> list[Difference]:
@@ -118,4 +155,9 @@ def compare(
         raise ValueError("a comparison needs at least two scenarios")
     experiment = Experiment(scenarios, seed, store, executor, progress, __version__)
     tallies = experiment.run(runs, precision, max_runs, _widest_difference)
-    return Comparison([t.summary() for t in tallies], differences(tallies), tallies)
+    return Comparison(
+        experiment.summaries(tallies),
+        differences(tallies),
+        tallies,
+        experiment.record_source(tallies[0].runs),
+    )

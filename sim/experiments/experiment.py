@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sim.experiments.executors import Batch, Executor, SerialExecutor, WorkersLost
-from sim.experiments.store import ResultsStore
-from sim.experiments.summary import Tally
+from sim.experiments.frames import RecordArm, RecordSource
+from sim.experiments.store import ResultsStore, StoreError
+from sim.experiments.summary import Summary, Tally
 from sim.scenario import Scenario, scenario_hash
 
 Progress = Callable[[int, int], None]
@@ -102,7 +103,11 @@ class Experiment:
             return
         try:
             for batch, records in self.executor.run(self._batches(missing)):
-                self.store.save(batch.key, batch.seed, records)
+                try:
+                    self.store.save(batch.key, batch.seed, records)
+                except StoreError as err:  # a full disk: say how much is safe, then stop
+                    self.executor.close()
+                    raise err.with_saved(done, wanted) from None
                 done += len(records)
                 if self.progress:
                     self.progress(done, wanted)
@@ -163,6 +168,37 @@ class Experiment:
             # Half-widths shrink as 1/sqrt(n): aim a little past the estimate to avoid creeping.
             wanted = math.ceil(n * (width / precision) ** 2 * 1.1)
             n = min(max_runs, max(wanted, n + 100))
+
+    def record_source(
+        self, runs: int, columns: Sequence[tuple[tuple[str, object], ...]] = ()
+    ) -> RecordSource:
+        """Where replications 0..runs-1 of every scenario are, each arm led by its columns.
+
+        Args:
+            runs: the replications of each scenario.
+            columns: per scenario, the (name, value) columns that lead its records after
+                ``scenario`` (a sweep's parameters...); none by default.
+        """
+        arms = tuple(
+            RecordArm(arm.key, (("scenario", arm.label), *(columns[i] if columns else ())))
+            for i, arm in enumerate(self.arms)
+        )
+        return RecordSource(self.store.path, arms, self.seed, runs, live=self.store)
+
+    def summaries(self, tallies: Sequence[Tally]) -> list[Summary]:
+        """The summary of each tally, each able to read back its own records."""
+        out = []
+        for i, tally in enumerate(tallies):
+            arm = self.arms[i]
+            source = RecordSource(
+                self.store.path,
+                (RecordArm(arm.key, (("scenario", arm.label),)),),
+                self.seed,
+                tally.runs,
+                live=self.store,
+            )
+            out.append(replace(tally.summary(), source=source))
+        return out
 
     def close(self) -> None:
         """Release the executor."""

@@ -46,7 +46,7 @@ def run(
         raise ValueError(f"runs must be >= 1, got {runs}")
     experiment = Experiment([scenario], seed, store, executor, progress, __version__)
     tallies = experiment.run(runs, precision, max_runs, _capture_half_width)
-    return tallies[0].summary()
+    return experiment.summaries(tallies)[0]
 
 
 def _capture_half_width(tallies: list[Tally]) -> float:

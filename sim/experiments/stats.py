@@ -13,8 +13,10 @@
   **paired t interval**: mean ± t_{0.975,n-1} · sd/√n.
 * Time to capture is a survival question: a run that reaches the horizon uncaught is *censored*
   there. The **Kaplan-Meier** curve (scipy.stats.ecdf) gives the probability still at large
-  against days with a pointwise 95 % band; the median is "not reached" when fewer than half the
-  runs end in capture, and its interval is read off the band (Brookmeyer-Crowley style).
+  against days with a pointwise 95 % band on the log-log scale (Greenwood's variance of
+  log(-log S)), which stays inside [0, 1] and keeps its coverage in the tails where the plain
+  Greenwood band does not; the median is "not reached" when fewer than half the runs end in
+  capture, and its interval is read off the band (Brookmeyer-Crowley style).
 """
 
 from __future__ import annotations
@@ -196,9 +198,9 @@ def survival_curve(
 
     sf = stats.ecdf(stats.CensoredData(uncensored=days[captured], right=censored)).sf
     with warnings.catch_warnings():
-        # Greenwood's band is undefined where the estimate reaches 0; those points become 0.
+        # The band is undefined where the estimate reaches 0; those points become 0.
         warnings.simplefilter("ignore", RuntimeWarning)
-        band = sf.confidence_interval(0.95)
+        band = sf.confidence_interval(0.95, method="log-log")
     low = np.nan_to_num(band.low.probabilities, nan=0.0)
     high = np.nan_to_num(band.high.probabilities, nan=1.0)
     return SurvivalCurve(np.asarray(sf.quantiles), np.asarray(sf.probabilities), low, high)

@@ -12,11 +12,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.experiments.frames import RecordSource, interval, number, table
 from sim.experiments.stats import SurvivalCurve, survival_curve, wilson_interval
 from sim.model.record import RECORD_KEYS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Record fields that are not counters (not averaged into ``metrics``).
 NOT_METRICS = ("replication", "captured", "capture_day", "capture_how", "capture_by")
@@ -40,6 +45,33 @@ class Summary:
     horizon_days: float
     metrics: dict[str, float] = field(default_factory=dict)
     captured_by: dict[str, int] = field(default_factory=dict)
+    #: Where the replications behind the summary are kept (None: nowhere to read them from).
+    source: RecordSource | None = field(default=None, compare=False, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The summary as a one-row DataFrame (see :mod:`sim.experiments.frames`)."""
+        return table([self.row()], seed=self.seed)
+
+    def row(self) -> dict[str, object]:
+        """The summary as a flat row: counts, rates and their interval columns, counter means."""
+        row: dict[str, object] = {
+            "scenario": self.scenario,
+            "scenario_hash": self.scenario_hash,
+            "seed": self.seed,
+            "runs": self.runs,
+            "captured": self.captured,
+            "capture_rate": self.capture_rate,
+            **interval("capture_rate", self.ci95),
+            "median_days": number(self.median_days_to_capture),
+            **interval("median_days", self.median_ci95),
+            "horizon_days": self.horizon_days,
+        }
+        row.update({f"mean_{key}": value for key, value in self.metrics.items()})
+        return row
+
+    def records(self) -> pd.DataFrame:
+        """Every replication behind the summary, one row each (:mod:`sim.experiments.frames`)."""
+        return records_of(self.source)
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready form (the ``--json`` output of ``sim run``)."""
@@ -132,3 +164,13 @@ class Tally:
 
 def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def records_of(source: RecordSource | None) -> pd.DataFrame:
+    """The records frame of a result, or a message saying why there is none."""
+    if source is None:
+        raise ValueError(
+            "this result was not computed through a results store, so its replications cannot "
+            "be read back; use sim.run(...) (or pass store=...) to keep them"
+        )
+    return source.frame()

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, overload
 
 from sim.experiments.executors import Executor
 from sim.experiments.experiment import Experiment, Progress
+from sim.experiments.frames import RecordSource, table
 from sim.experiments.stats import half_width
 from sim.experiments.store import ResultsStore
-from sim.experiments.summary import Summary, Tally
-from sim.scenario import Problem, ScenarioError, load_scenario
+from sim.experiments.summary import Summary, Tally, records_of
+from sim.scenario import Problem, Scenario, ScenarioError, load_scenario
+from sim.scenario.document import with_overrides
 from sim.scenario.loader import OVERRIDE_FILE
 from sim.version import __version__
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,53 @@ class SweepPoint:
         return {"parameters": dict(self.values), **self.summary.to_dict()}
 
 
+@dataclass(frozen=True)
+class Sweep(Sequence[SweepPoint]):
+    """Every grid point of a sweep, in grid order (a sequence of :class:`SweepPoint`)."""
+
+    points: list[SweepPoint]
+    #: Where every point's replications are kept (None: nowhere to read them from).
+    source: RecordSource | None = field(default=None, compare=False, repr=False)
+
+    @overload
+    def __getitem__(self, index: int) -> SweepPoint: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[SweepPoint]: ...
+    def __getitem__(self, index: int | slice) -> SweepPoint | list[SweepPoint]:
+        return self.points[index]
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def __iter__(self) -> Iterator[SweepPoint]:
+        return iter(self.points)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per grid point: its parameter values (as YAML reads them), then its summary."""
+        rows = [{**_typed(p.values), **p.summary.row()} for p in self.points]
+        return table(rows, seed=self.points[0].summary.seed)
+
+    def records(self) -> pd.DataFrame:
+        """Every replication of every point, led by the point's name and parameter values."""
+        return records_of(self.source)
+
+
+def _typed(values: dict[str, str]) -> dict[str, object]:
+    """Parameter values as YAML would read them (``"12"`` is 12), for columns that sort."""
+    import yaml
+
+    out: dict[str, object] = {}
+    for key, text in values.items():
+        try:
+            value = yaml.safe_load(text)
+        except yaml.YAMLError:
+            value = text
+        out[key] = value if isinstance(value, int | float | bool) else text
+    return out
+
+
 def sweep(
-    path: str | Path,
+    path: Scenario | str | Path,
     axes: Sequence[Axis],
     runs: int = 1000,
     seed: int = 0,
@@ -77,8 +128,21 @@ def sweep(
     store: ResultsStore | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
-) -> list[SweepPoint]:
-    """Run every point of the grid and summarise each."""
+) -> Sweep:
+    """Run every point of the grid and summarise each.
+
+    Args:
+        path: the base scenario: a file, or a scenario object.
+        axes: the varied parameters (see :func:`parse_vary`).
+        runs: replications per point (common random numbers across points).
+        seed: master seed.
+        overrides: ``--set`` overrides applied to every point first.
+        precision: keep going until every point's 95 % half-width is at most this.
+        max_runs: the most replications a precision target may ask for.
+        store: results store (points already there cost nothing).
+        executor: where replications run.
+        progress: called with (done, wanted).
+    """
     grid = [
         dict(zip([a.path for a in axes], combo, strict=True))
         for combo in itertools.product(*(a.values for a in axes))
@@ -88,7 +152,10 @@ def sweep(
     for point in grid:
         sets = [*overrides, *(f"{k}={v}" for k, v in point.items())]
         try:
-            scenarios.append(load_scenario(path, sets))
+            if isinstance(path, Scenario):
+                scenarios.append(with_overrides(path, sets))
+            else:
+                scenarios.append(load_scenario(path, sets))
         except ScenarioError as err:
             problems.extend(p for p in _from_vary(err.problems, axes) if p not in problems)
     if problems:
@@ -96,7 +163,12 @@ def sweep(
     labels = [", ".join(f"{k}={v}" for k, v in point.items()) for point in grid]
     experiment = Experiment(scenarios, seed, store, executor, progress, __version__, labels)
     tallies = experiment.run(runs, precision, max_runs, _widest)
-    return [SweepPoint(point, t.summary()) for point, t in zip(grid, tallies, strict=True)]
+    summaries = experiment.summaries(tallies)
+    columns = [tuple(_typed(point).items()) for point in grid]
+    return Sweep(
+        [SweepPoint(point, s) for point, s in zip(grid, summaries, strict=True)],
+        experiment.record_source(tallies[0].runs, columns),
+    )
 
 
 def _from_vary(problems: Sequence[Problem], axes: Sequence[Axis]) -> list[Problem]:

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.core.clock import WEEK_HOURS, Calendar, WorkingHours
 from sim.model.curfew import NightRule
@@ -25,6 +26,9 @@ from sim.model.replication import Model
 from sim.model.tip import Fate, Tip
 from sim.outputs.files import atomic_writer
 from sim.scenario import Scenario, scenario_hash
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Columns of the ledger file: the ledger's own fields, plus the time in words.
 LEDGER_COLUMNS = ("time_h", "when", *(f for f in Entry._fields if f != "time_h"))
@@ -154,6 +158,18 @@ class Trace:
                     out.append((lo, hi))
             week += WEEK_HOURS
         return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ledger as a DataFrame: one row per step of every tip (:func:`ledger_rows`)."""
+        import pandas as pd
+
+        return pd.DataFrame(ledger_rows(self), columns=list(LEDGER_COLUMNS))
+
+    def records(self) -> pd.DataFrame:
+        """The replication's record as a one-row DataFrame, typed as every result's records."""
+        from sim.experiments.frames import records_frame
+
+        return records_frame([[self.record]], (("scenario", self.scenario),))
 
     def left_house_before(self, house: str, t: float) -> float | None:
         """When he last left ``house`` before model hour ``t`` (None if he was never there)."""

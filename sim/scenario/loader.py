@@ -529,6 +529,24 @@ def _resolve(path: str | Path, overrides: Sequence[str]) -> tuple[_Loaded, str]:
     return loaded, label
 
 
+def apply_overrides(doc: dict[str, Any], overrides: Sequence[str]) -> list[Problem]:
+    """Apply ``--set`` overrides to a document in place; return the problems of those that fail."""
+    lines: LineMap = {}
+    return [p for text in overrides if (p := _apply_override(doc, lines, text)) is not None]
+
+
+def read_own_document(path: str | Path) -> dict[str, Any]:
+    """What one scenario file writes itself (its ``extends`` not followed).
+
+    Raises:
+        ScenarioError: the file cannot be read, or its top level is not a map.
+    """
+    loaded = _load_file(Path(path), str(path))
+    if loaded.problems or loaded.doc is None:
+        raise ScenarioError(loaded.problems)
+    return loaded.doc
+
+
 def load_document(
     path: str | Path, overrides: Sequence[str] = ()
 ) -> tuple[dict[str, Any], LineMap]:

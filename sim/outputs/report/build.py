@@ -38,7 +38,8 @@ from sim.outputs.report.diff import Difference as Setting
 from sim.outputs.report.diff import document_diff, grouped
 from sim.outputs.story import tell
 from sim.outputs.trace import trace
-from sim.scenario import Scenario, load_document, load_scenario, scenario_hash
+from sim.scenario import Scenario, load_scenario, scenario_hash
+from sim.scenario.document import scenario_document, with_overrides
 from sim.version import __version__
 
 
@@ -89,7 +90,7 @@ class ReportData:
 
 
 def build_report(
-    paths: Sequence[str | Path],
+    paths: Sequence[Scenario | str | Path],
     out: str | Path,
     runs: int = 1000,
     seed: int = 0,
@@ -105,7 +106,8 @@ def build_report(
     """Run the scenarios and write a self-contained HTML report into ``out``.
 
     Args:
-        paths: scenario files; the first is the baseline the others are compared with.
+        paths: scenario files or objects; the first is the baseline the others are compared
+            with.
         out: the report's folder (created if missing).
         runs: replications per scenario (with ``precision``, the number to start with).
         seed: the master seed.
@@ -125,8 +127,11 @@ def build_report(
     """
     if not paths:
         raise ValueError("a report needs at least one scenario")
-    scenarios = [load_scenario(p, overrides) for p in paths]
-    documents = [load_document(p, overrides)[0] for p in paths]
+    scenarios = [
+        with_overrides(p, overrides) if isinstance(p, Scenario) else load_scenario(p, overrides)
+        for p in paths
+    ]
+    documents = [scenario_document(p, overrides) for p in paths]
     experiment = Experiment(scenarios, seed, store, executor, progress, __version__)
     tallies = experiment.run(runs, precision, max_runs, _widest)
     summaries = [t.summary() for t in tallies]
@@ -137,7 +142,7 @@ def build_report(
     figures += ["timeline", "timeline-detail"]
     data = ReportData(
         scenarios=[
-            ScenarioInfo(s.name, str(p), scenario_hash(s), s.description)
+            ScenarioInfo(s.name, _where(p), scenario_hash(s), s.description)
             for s, p in zip(scenarios, paths, strict=True)
         ],
         summaries=summaries,
@@ -158,6 +163,11 @@ def build_report(
     written = [f"{stem}.{kind}" for stem in figures for kind in ("png", "svg")]
     retire_stale(folder, [*written, "story.txt", "style.css", "index.html"])
     return index
+
+
+def _where(scenario: Scenario | str | Path) -> str:
+    """Where a scenario of the report comes from: its file, or code."""
+    return "(built in code)" if isinstance(scenario, Scenario) else str(scenario)
 
 
 #: The report's list of the files it wrote, kept in its folder for the next build.
