@@ -28,6 +28,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import IO
 
@@ -216,6 +217,32 @@ def test_a_dask_worker_killed_mid_run_changes_nothing(scheduler, variant, tmp_pa
     assert process.returncode == 0, err
     assert json.loads(out) == clean(args)
     assert readable(store) == wanted
+
+
+def test_kill_9_of_a_dask_client_leaves_no_process_and_the_cluster_drops_its_work(
+    scheduler, variant, tmp_path
+):
+    import distributed
+    import psutil
+
+    args, _ = command_args("run", variant)
+    store = tmp_path / "results.sqlite"
+    process = start(*args, "--executor", "dask", "--address", scheduler, "--store", store)
+    wait_for_rows(store, process)
+    helpers = psutil.Process(process.pid).children(recursive=True)
+    process.kill()
+    process.communicate(timeout=60)  # returns: nothing else holds the caller's pipes
+    _, alive = psutil.wait_procs(helpers, timeout=60)
+    assert not alive, alive
+
+    def tasks(dask_scheduler: object) -> int:
+        return len(dask_scheduler.tasks)  # type: ignore[attr-defined]
+
+    with distributed.Client(scheduler, timeout="30s") as client:
+        deadline = time.monotonic() + 60  # a bound that only catches a cluster still busy
+        while client.run_on_scheduler(tasks) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert client.run_on_scheduler(tasks) == 0
 
 
 def test_a_lost_dask_scheduler_stops_in_one_line_and_a_local_rerun_finishes(variant, tmp_path):

@@ -4,6 +4,7 @@ Each test starts a real ``sim`` process, stops it once some batches are in the s
 the stop left behind, runs the same command again and compares its output with an uninterrupted run.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -143,3 +144,25 @@ def test_kill_9_leaves_a_readable_store_and_a_rerun_completes_identically(tmp_pa
         env=ENV,
     )
     assert json.loads(resumed.stdout) == clean_output(args, tmp_path)
+
+
+def test_kill_9_of_a_two_process_run_leaves_no_process_behind_and_frees_the_callers_pipes(
+    tmp_path,
+):
+    """The workers and the resource tracker end with the command, and let go of its pipes."""
+    psutil = pytest.importorskip("psutil")
+    store = tmp_path / "results.sqlite"
+    process = sim(*COMMANDS["run"], "--store", str(store), "--jobs", "2")
+    wait_for_rows(store, process)
+    helpers = psutil.Process(process.pid).children(recursive=True)
+    assert len(helpers) >= 2, helpers  # two workers (and the resource tracker)
+    process.kill()
+    try:
+        # What subprocess.run(capture_output=True) waits for: both pipes closed by every holder.
+        process.communicate(timeout=60)
+        _, alive = psutil.wait_procs(helpers, timeout=60)
+        assert not alive, [" ".join(p.cmdline())[:120] for p in alive]
+    finally:
+        for helper in helpers:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                helper.kill()

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.experiments.workers import start_worker
 from sim.model.record import Record
 from sim.model.replication import Model
 from sim.scenario import Scenario
@@ -76,18 +77,24 @@ class SerialExecutor:
         """Nothing to release."""
 
 
-def _ignore_sigint() -> None:
-    # Workers leave Ctrl-C to the parent, which stops cleanly and saves what is finished.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 class ProcessExecutor:
-    """A local pool of worker processes (started with 'spawn': safe beside threads)."""
+    """A local pool of worker processes (started with 'spawn': safe beside threads).
+
+    The workers die with this process however it ends (kill -9 included) and never hold its
+    standard streams (:mod:`sim.experiments.workers`).
+    """
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_sigint)
+        # The pool starts its workers from the thread that submits work: this one, in a command.
+        on_main_thread = threading.current_thread() is threading.main_thread()
+        self._pool = ProcessPoolExecutor(
+            jobs,
+            mp_context=context,
+            initializer=start_worker,
+            initargs=(os.getpid(), on_main_thread),
+        )
 
     def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Record]]]:
         """Yield batches as they finish, keeping about two per worker in flight."""
