@@ -28,9 +28,17 @@ from sim.experiments.experiment import InterruptedRun, Progress
 from sim.experiments.store import ResultsStore, StoreError
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
-#: Where tables go; JSON goes to stdout directly so that it stays one parseable object.
-console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
+#: Where tables go; JSON goes to stdout directly so that it stays one parseable object. Every
+#: text printed holds the user's words (names, paths, values): rich's markup (``[red]``) and
+#: emoji codes (``:x:``) are never applied, so ``plan:x:v2.yaml`` prints as written.
+console = Console(
+    highlight=False,
+    soft_wrap=True,
+    markup=False,
+    emoji=False,
+    width=None if sys.stdout.isatty() else 160,
+)
+errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 #: Most replications one command may ask for (per scenario); ten million take days even on a
 #: cluster, so more is surely a typing mistake.
