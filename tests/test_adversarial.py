@@ -9,12 +9,22 @@ tested in ``test_interrupts.py`` and ``test_faults.py``.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
+import sqlite3
+import tracemalloc
+from pathlib import Path
 
-from test_bad_input import minimal, refused, sim, write
+import pytest
+from test_bad_input import MINIMAL, minimal, refused, sim, write
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.cli.preflight import Announcer, WorkRefused
+from sim.experiments import preflight
+from sim.experiments.capacity import capacity
+from sim.scenario import load_scenario
 
 runner = CliRunner()
 
@@ -39,3 +49,93 @@ def test_names_and_paths_are_printed_as_written_never_as_rich_markup_or_emoji(tm
     assert out.startswith(f"{path}: ok ({name}, hash "), out
     broken = write(tmp_path, "bad:x:.yaml", "name: [\n")
     refused(*sim("validate", broken), "^" + re.escape(f"{broken}:2: YAML syntax error"))
+
+
+# --- the work a command starts: announced, refused above the ceiling, --jobs capped -----------
+
+#: False tips at 3,000 a day to an agency that passes each on: about 2 CPU-seconds a replication.
+HEAVY = ["--set", "tips.noise=[{rate: 3000/day, reporters: {Federal: 1}}]"]
+
+
+def test_a_run_expected_to_take_hours_is_refused_unless_confirmed(tmp_path):
+    store = tmp_path / "s.sqlite"
+    code, out, err = run(
+        "run", MINIMAL, *HEAVY, "--runs", 20_000, "--jobs", 1, "--no-plots", "--store", store
+    )
+    lines = refused(
+        code,
+        err,
+        r"^sim: 20,000 replications to run, about [\d.,]+ (hours|days) on 1 worker, more than "
+        r"the 1-hour ceiling .*: add --yes to start it anyway",
+    )
+    assert len(lines) == 1 and out == ""
+    assert stored(store) == 0
+
+
+def test_yes_starts_a_run_above_the_ceiling_and_long_runs_are_announced(tmp_path, monkeypatch):
+    monkeypatch.setattr(preflight, "CEILING_HOURS", 1e-9)  # every run is "too long"
+    monkeypatch.setattr(preflight, "SHOWN_FROM_SECONDS", 0.0)  # and announced
+    args = ["run", MINIMAL, "--runs", 30, "--jobs", 1, "--no-plots", "--json", "--store"]
+    refused(*sim(*args, tmp_path / "a.sqlite"), r"more than the 1e-09-hour ceiling")
+    code, out, err = run(*args, tmp_path / "b.sqlite", "--yes")
+    assert code == 0, err
+    assert re.fullmatch(
+        r"sim: 30 replications to run, about \d+ seconds? on 1 worker "
+        r"\(an estimate\)\n",
+        err,
+    ), err
+    assert json.loads(out)["runs"] == 30
+    code, _, err = run(*args, tmp_path / "c.sqlite", "--yes", "--quiet")
+    assert code == 0 and err == "", err
+
+
+def test_a_precision_run_says_how_many_more_it_needs_and_stops_at_the_ceiling():
+    announcer = Announcer(quiet=True, confirmed=False, say=None)  # type: ignore[arg-type]
+    scenario = load_scenario(MINIMAL, HEAVY[1:])
+    announcer([(scenario, 10)], 1)  # the first step, a few seconds: allowed
+    with pytest.raises(WorkRefused, match=r"20,000 more replications .*what is finished is saved"):
+        announcer([(scenario, 20_000)], 1)
+
+
+def test_jobs_beyond_the_machine_are_capped_with_a_note(tmp_path):
+    most = capacity().jobs
+    code, out, err = run(
+        "run", MINIMAL, "--runs", 10, "--jobs", 1000, "--no-plots", "--json", "--store", ":memory:"
+    )
+    assert code == 0, err
+    assert err.splitlines() == [
+        f"sim: --jobs 1000: this machine holds {most} at a time ({capacity().reason}); using {most}"
+    ]
+    assert json.loads(out)["runs"] == 10
+
+
+def test_ten_million_runs_allocate_nothing_per_run_before_they_start(tmp_path, monkeypatch):
+    monkeypatch.setattr(preflight, "CEILING_HOURS", 1e-9)  # refused as work starts
+    tracemalloc.start()
+    try:
+        code, _, err = run(
+            "run",
+            MINIMAL,
+            "--runs",
+            10_000_000,
+            "--jobs",
+            1,
+            "--no-plots",
+            "--store",
+            tmp_path / "s.sqlite",
+        )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    refused(code, err, r"^sim: 10,000,000 replications to run")
+    assert peak < 30 * 2**20, f"{peak / 2**20:.0f} MB traced before any replication ran"
+
+
+def stored(store: Path) -> int:
+    if not store.exists():
+        return 0
+    with contextlib.closing(sqlite3.connect(store)) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        return (
+            db.execute("SELECT COUNT(*) FROM records").fetchone()[0] if "records" in tables else 0
+        )

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 
+from sim.cli.preflight import Announcer, WorkRefused, note_jobs
 from sim.experiments.executors import Executor, make_executor
 from sim.experiments.experiment import InterruptedRun, Progress
 from sim.experiments.store import ResultsStore, StoreError
@@ -221,6 +222,7 @@ class Setup:
     store: ResultsStore
     executor: Executor
     progress: Progress | None
+    preflight: Announcer
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
@@ -269,9 +271,18 @@ def quiet_cluster_logs() -> Iterator[None]:
 
 @contextmanager
 def experiment_setup(
-    jobs: int | None, executor: str, address: str | None, store: Path, quiet: bool
+    jobs: int | None,
+    executor: str,
+    address: str | None,
+    store: Path,
+    quiet: bool,
+    confirmed: bool = False,
 ) -> Iterator[Setup]:
-    """Open the store and the executor, show progress, and stop cleanly on Ctrl-C or SIGTERM."""
+    """Open the store and the executor, show progress, and stop cleanly on Ctrl-C or SIGTERM.
+
+    Before work starts, the run's length is announced, and refused above the ceiling unless
+    ``confirmed`` (``--yes``); ``--jobs`` beyond what the machine holds is capped with a note.
+    """
     if executor not in ("local", "dask"):
         bad_input(f"--executor: unknown executor {executor!r}; use local or dask")
     if executor == "dask" and not address:
@@ -287,10 +298,14 @@ def experiment_setup(
         except (RuntimeError, OSError) as err:
             results.close()
             bad_input(f"--executor {executor}: {err}")
+        if executor == "local" and not quiet:
+            note_jobs(jobs, runner.jobs, errors)
         show = not quiet and sys.stdout.isatty() and sys.stderr.isatty()
         try:
             with progress_bar(show) as progress:
-                yield Setup(results, runner, progress)
+                yield Setup(results, runner, progress, Announcer(quiet, confirmed, errors))
+        except WorkRefused as refusal:
+            bad_input(str(refusal))
         except InterruptedRun as stop:
             if stop.cause:  # the workers went away: a failure of the machine, not of the input
                 errors.print(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.experiments.executors import Executor
-from sim.experiments.experiment import Experiment, Progress
+from sim.experiments.experiment import Experiment, Preflight, Progress
 from sim.experiments.stats import half_width, newcombe_difference, paired_proportions
 from sim.experiments.store import ResultsStore
 from sim.experiments.summary import Summary, Tally
@@ -108,6 +108,7 @@ def compare(
     store: ResultsStore | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    preflight: Preflight | None = None,
 ) -> Comparison:
     """Run several scenarios on common random numbers and compare each with the first.
 
@@ -116,6 +117,8 @@ def compare(
     """
     if len(scenarios) < 2:
         raise ValueError("a comparison needs at least two scenarios")
-    experiment = Experiment(scenarios, seed, store, executor, progress, __version__)
+    experiment = Experiment(
+        scenarios, seed, store, executor, progress, __version__, preflight=preflight
+    )
     tallies = experiment.run(runs, precision, max_runs, _widest_difference)
     return Comparison([t.summary() for t in tallies], differences(tallies), tallies)

@@ -23,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.experiments.capacity import capacity, cores
 from sim.experiments.workers import start_worker
 from sim.model.record import Record
 from sim.model.replication import Model
@@ -56,11 +57,8 @@ def run_batch(batch: Batch) -> tuple[Batch, list[Record]]:
 
 
 def default_jobs() -> int:
-    """All the cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    """All the cores this process may use (CPU affinity and a container's quota counted)."""
+    return cores()
 
 
 class SerialExecutor:
@@ -185,10 +183,14 @@ Executor = SerialExecutor | ProcessExecutor | DaskExecutor
 def make_executor(
     kind: str = "local", jobs: int | None = None, address: str | None = None
 ) -> Executor:
-    """An executor by name: ``local`` (a process pool; one job runs in this process) or ``dask``."""
+    """An executor by name: ``local`` (a process pool; one job runs in this process) or ``dask``.
+
+    A local pool has ``jobs`` workers (default: all cores), never more than the machine can hold
+    (:func:`sim.experiments.capacity.capacity`): compare the executor's ``jobs`` with the request.
+    """
     if kind == "dask":
         return DaskExecutor(address)
     if kind != "local":
         raise ValueError(f"unknown executor {kind!r}; use local or dask")
-    jobs = jobs or default_jobs()
+    jobs = min(jobs or default_jobs(), capacity().jobs)
     return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.experiments.executors import Executor
-from sim.experiments.experiment import Experiment, Progress
+from sim.experiments.experiment import Experiment, Preflight, Progress
 from sim.experiments.stats import half_width
 from sim.experiments.store import ResultsStore
 from sim.experiments.summary import Summary, Tally
@@ -77,6 +77,7 @@ def sweep(
     store: ResultsStore | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    preflight: Preflight | None = None,
 ) -> list[SweepPoint]:
     """Run every point of the grid and summarise each."""
     grid = [
@@ -94,7 +95,9 @@ def sweep(
     if problems:
         raise ScenarioError(problems)
     labels = [", ".join(f"{k}={v}" for k, v in point.items()) for point in grid]
-    experiment = Experiment(scenarios, seed, store, executor, progress, __version__, labels)
+    experiment = Experiment(
+        scenarios, seed, store, executor, progress, __version__, labels, preflight=preflight
+    )
     tallies = experiment.run(runs, precision, max_runs, _widest)
     return [SweepPoint(point, t.summary()) for point, t in zip(grid, tallies, strict=True)]
 
