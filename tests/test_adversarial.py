@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import sqlite3
 import tracemalloc
 from pathlib import Path
 
 import pytest
-from test_bad_input import MINIMAL, minimal, refused, sim, write
+from test_bad_input import MINIMAL, minimal, real_sim, refused, sim, write
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -139,3 +140,84 @@ def stored(store: Path) -> int:
         return (
             db.execute("SELECT COUNT(*) FROM records").fetchone()[0] if "records" in tables else 0
         )
+
+
+# --- extends: only scenario files from trusted folders, never quoted -------------------------
+
+
+def variant_of(folder: Path, parent: str) -> Path:
+    return write(folder, "variant.yaml", f"extends: {parent}\nname: variant\n")
+
+
+def test_extends_of_a_system_file_is_refused_without_reading_it(tmp_path):
+    path = variant_of(tmp_path, "/etc/passwd")
+    lines = refused(
+        *sim("validate", path),
+        rf"^{re.escape(str(path))}:1: extends: .* is not a "
+        r"\.yaml or \.yml file",
+    )
+    assert ":0:0:" not in "".join(lines)  # nothing of the file is quoted
+
+
+def test_extends_outside_the_scenario_tree_is_refused_unless_its_folder_is_trusted(
+    tmp_path, monkeypatch
+):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    write(outside, "secret.yaml", "password: hunter2\n")
+    inside = tmp_path / "mine"
+    inside.mkdir()
+    path = variant_of(inside, "../elsewhere/secret.yaml")
+    lines = refused(
+        *sim("validate", path),
+        r"extends: parent scenario '\.\./elsewhere/secret\.yaml' is outside this scenario's "
+        r"folder .*SIM_SCENARIO_PATH",
+    )
+    assert "hunter2" not in "".join(lines) and "password" not in "".join(lines)
+    (inside / "link.yaml").symlink_to(outside / "secret.yaml")  # a way out through a link
+    refused(*sim("validate", variant_of(inside, "link.yaml")), r"'link\.yaml' is outside")
+    monkeypatch.setenv("SIM_SCENARIO_PATH", str(outside))  # the user trusts that folder
+    refused(
+        *sim("validate", variant_of(inside, "../elsewhere/secret.yaml")),
+        r"secret\.yaml:1: password: unknown key 'password'",
+    )
+
+
+def test_extends_of_a_pipe_or_a_device_is_refused_at_once(tmp_path):
+    os.mkfifo(tmp_path / "pipe.yaml")  # reading it would wait for a writer forever
+    path = variant_of(tmp_path, "pipe.yaml")
+    refused(
+        *real_sim("validate", path, cwd=tmp_path),
+        r"extends: parent scenario 'pipe\.yaml' is a device or a named pipe",
+    )
+    refused(
+        *real_sim("validate", tmp_path / "pipe.yaml", cwd=tmp_path),
+        r"pipe\.yaml: is a device or a named pipe, not a regular file",
+    )
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    env = {"SIM_SCENARIO_PATH": "/dev"}
+    refused(
+        *real_sim("validate", variant_of(tmp_path, "zero.yaml"), cwd=tmp_path, env=env),
+        r"'zero\.yaml' is a device or a named pipe",
+    )
+
+
+def test_a_parent_that_is_not_a_map_is_refused_without_quoting_it(tmp_path):
+    write(tmp_path, "notes.yaml", "the launch codes are 0000\n")
+    lines = refused(
+        *sim("validate", variant_of(tmp_path, "notes.yaml")),
+        r"notes\.yaml:1: the top level must be a map .*not a single text",
+    )
+    assert "launch" not in "".join(lines)
+
+
+def test_a_thousand_deep_chain_of_extends_is_blamed_on_the_chain(tmp_path):
+    write(tmp_path, "f0.yaml", minimal())
+    for i in range(1, 1001):
+        write(tmp_path, f"f{i}.yaml", f"extends: f{i - 1}.yaml\nname: n{i}\n")
+    lines = refused(
+        *sim("validate", tmp_path / "f1000.yaml"),
+        r"^.*f981\.yaml:1: extends: the chain of extends is longer than 20 files \(f1000\.yaml "
+        r"-> f999\.yaml -> f981\.yaml -> f980\.yaml -> \.\.\.; it starts at .*f1000\.yaml\)",
+    )
+    assert len(lines) == 1

@@ -156,9 +156,11 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The minimal scenario with more federal staff: the second setup of a comparison."""
-    path = tmp_path_factory.mktemp("variant") / "more-staff.yaml"
+    folder = tmp_path_factory.mktemp("variant")
+    (folder / "minimal.yaml").write_bytes(MINIMAL.read_bytes())  # a parent in its own folder
+    path = folder / "more-staff.yaml"
     path.write_text(
-        f"extends: {MINIMAL}\nname: more-staff\nagencies: {{Federal: {{staff: 40}}}}\n",
+        "extends: minimal.yaml\nname: more-staff\nagencies: {Federal: {staff: 40}}\n",
         encoding="utf-8",
     )
     return path

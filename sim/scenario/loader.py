@@ -49,13 +49,16 @@ from sim.scenario.errors import (
     schema_findings,
 )
 from sim.scenario.limits import (
+    DOCUMENTED,
     MAX_BYTES,
     MAX_DEPTH,
+    MAX_EXTENDS,
     MAX_NODES,
     MAX_PROBLEMS,
     check_counts,
     check_scenario,
 )
+from sim.scenario.parents import Trusted, parent_problem
 from sim.scenario.refs import check_references
 from sim.scenario.schema import Scenario
 
@@ -100,13 +103,15 @@ def _read_text(path: Path, label: str) -> tuple[str | None, Problem | None]:
         return None, Problem(label, None, "", f"cannot be read: {err}")
     if stat.S_ISDIR(mode):
         return None, Problem(label, None, "", "is a directory; give a scenario .yaml file")
+    not_a_file = "is a device or a named pipe, not a regular file; give a scenario .yaml file"
     if not stat.S_ISREG(mode):
-        return None, Problem(label, None, "", "is not a regular file; give a scenario .yaml file")
+        return None, Problem(label, None, "", not_a_file)
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+        data = _read_regular(path, MAX_BYTES + 1)
     except OSError as err:
         return None, Problem(label, None, "", f"cannot be read: {err.strerror or err}")
+    if data is None:  # it was swapped for a pipe or a device after the check above
+        return None, Problem(label, None, "", not_a_file)
     if len(data) > MAX_BYTES:
         limit = f"{MAX_BYTES // (1024 * 1024)} MB"
         return None, Problem(label, None, "", f"is larger than {limit}; is this a scenario file?")
@@ -121,6 +126,18 @@ def _read_text(path: Path, label: str) -> tuple[str | None, Problem | None]:
             label, line, "", f"is not valid UTF-8 (byte 0x{data[err.start]:02x}); save it as UTF-8"
         )
     return text, None
+
+
+def _read_regular(path: Path, most: int) -> bytes | None:
+    """Up to ``most`` bytes of ``path``, or None when it is not a regular file once opened.
+
+    Opened without blocking, so that a named pipe put in the file's place never hangs the read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return stream.read(most)
 
 
 _TOO_MANY_NODES = (
@@ -336,10 +353,27 @@ def _load_file(path: Path, label: str) -> _Loaded:
         return _Loaded(None, {}, [problem] if problem else [])
     loaded = _parse(text, label)
     if loaded.doc is not None and not isinstance(loaded.doc, dict):
-        kind = "a list" if isinstance(loaded.doc, list) else f"the value {loaded.doc!r}"
-        message = f"the top level must be a map of keys (name:, start:, ...), not {kind}"
+        # Said without quoting it: the file may not be a scenario at all (a parent named by a
+        # file someone else wrote), and its content is none of this message's business.
+        message = (
+            "the top level must be a map of keys (name:, start:, ...), not "
+            f"{_kind_of(loaded.doc)}; is this a scenario file?"
+        )
         return _Loaded(None, {}, [Problem(label, loaded.lines[()][1], "", message)])
     return loaded
+
+
+def _kind_of(value: Any) -> str:
+    """What a YAML value is, in a word (never the value itself)."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, date):
+        return "a date"
+    return "a single text"
 
 
 # --- extends --------------------------------------------------------------------------------
@@ -382,7 +416,9 @@ def _is_distribution(value: dict[Any, Any]) -> bool:
     return len(value) == 1 and next(iter(value)) in DISTRIBUTION_KINDS
 
 
-def _extend(child: _Loaded, path: Path, label: str, chain: tuple[Path, ...]) -> _Loaded:
+def _extend(
+    child: _Loaded, path: Path, label: str, chain: tuple[Path, ...], trusted: Trusted
+) -> _Loaded:
     """Resolve the child's ``extends`` (if any) and merge the child onto its parent."""
     if "extends" not in child.doc:
         return child
@@ -398,12 +434,15 @@ def _extend(child: _Loaded, path: Path, label: str, chain: tuple[Path, ...]) -> 
         return fail("give one scenario file to extend, relative to this file: extends: base.yaml")
     parent_path = path.parent / parent_name
     parent_label = os.path.normpath(os.path.join(os.path.dirname(label), parent_name))
-    if not _is_file(parent_path):
-        return fail(f"parent scenario {parent_name!r} not found (looked for {parent_path})")
+    refusal = parent_problem(parent_name, parent_path, trusted)
+    if refusal is not None:
+        return fail(refusal)
     if parent_path.resolve() in chain:
         loop = " -> ".join([*(p.name for p in chain), parent_path.name])
         return fail(f"circular extends ({loop}); a scenario cannot extend itself")
-    parent = _load_tree(parent_path, parent_label, chain)
+    if len(chain) >= MAX_EXTENDS:
+        return fail(_too_long(chain, parent_path))
+    parent = _load_tree(parent_path, parent_label, chain, trusted)
     problems = [*child.problems, *parent.problems]
     if parent.doc is None:
         return _Loaded(None, {}, problems)
@@ -416,19 +455,25 @@ def _extend(child: _Loaded, path: Path, label: str, chain: tuple[Path, ...]) -> 
     return _Loaded(merged, merged_lines, problems)
 
 
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except (OSError, ValueError):  # ValueError: a NUL character in the name
-        return False
+def _too_long(chain: tuple[Path, ...], parent: Path) -> str:
+    """Say that a chain of ``extends`` goes on past the limit, naming where it started."""
+    shown = " -> ".join(p.name for p in (*chain[:2], chain[-1]))
+    return (
+        f"the chain of extends is longer than {MAX_EXTENDS} files ({shown} -> {parent.name} -> "
+        f"...; it starts at {chain[0]}); a variant needs a parent or two, at most {MAX_EXTENDS} "
+        f"are followed ({DOCUMENTED}): is a generator extending files in a chain by mistake?"
+    )
 
 
-def _load_tree(path: Path, label: str, chain: tuple[Path, ...] = ()) -> _Loaded:
-    """Load a scenario file and, recursively, the files it extends."""
+def _load_tree(
+    path: Path, label: str, chain: tuple[Path, ...] = (), trusted: Trusted | None = None
+) -> _Loaded:
+    """Load a scenario file and, recursively, the files it extends (from trusted folders)."""
     loaded = _load_file(path, label)
     if loaded.doc is None:
         return loaded
-    return _extend(loaded, path, label, (*chain, path.resolve()))
+    trusted = trusted or Trusted.of(path)
+    return _extend(loaded, path, label, (*chain, path.resolve()), trusted)
 
 
 # --- overrides ------------------------------------------------------------------------------
