@@ -221,3 +221,124 @@ def test_a_thousand_deep_chain_of_extends_is_blamed_on_the_chain(tmp_path):
         r"-> f999\.yaml -> f981\.yaml -> f980\.yaml -> \.\.\.; it starts at .*f1000\.yaml\)",
     )
     assert len(lines) == 1
+
+
+# --- names that look alike, and values old YAML would have read otherwise --------------------
+
+JE = "\u0408"  # CYRILLIC CAPITAL LETTER JE, drawn like J
+
+
+def test_two_agencies_that_look_alike_are_refused(tmp_path):
+    text = minimal(
+        "  Judge:\n    kind: judge\n", f"  Judge:\n    kind: judge\n  {JE}udge:\n    kind: judge\n"
+    )
+    path = write(tmp_path, "twins.yaml", text)
+    refused(
+        *sim("validate", path),
+        rf":\d+: agencies\.{JE}udge: '{JE}udge' looks like 'Judge' but is written with other "
+        r"characters \(U\+0408 CYRILLIC CAPITAL LETTER JE\): they would be two different agencies",
+    )
+
+
+def test_a_reference_with_a_homoglyph_says_which_letter_differs(tmp_path):
+    path = write(tmp_path, "ref.yaml", minimal("judge: Judge", f"judge: {JE}udge"))
+    refused(*sim("validate", path), rf"unknown agency '{JE}udge' \(did you mean 'Judge'\? .*JE\)")
+
+
+def test_composed_and_decomposed_accents_are_one_name(tmp_path):
+    composed, decomposed = "Li\u00e8ge", "Lie\u0300ge"
+    both = minimal("  Judge:\n    kind: judge\n", f"  {composed}:\n    kind: judge\n")
+    nfc = write(tmp_path, "nfc.yaml", both.replace("judge: Judge", f"judge: {composed}"))
+    nfd = write(tmp_path, "nfd.yaml", both.replace("judge: Judge", f"judge: {decomposed}"))
+    assert hash_of(nfc) == hash_of(nfd)  # one agency, one scenario
+    twice = minimal(
+        "  Judge:\n    kind: judge\n",
+        f"  Judge:\n    kind: judge\n  {composed}: {{kind: judge}}\n"
+        f"  {decomposed}: {{kind: judge}}\n",
+    )
+    refused(
+        *sim("validate", write(tmp_path, "twice.yaml", twice)),
+        rf"key '{composed}' is written twice in this map .*accents encoded otherwise",
+    )
+
+
+def test_an_invisible_character_in_a_name_is_refused(tmp_path):
+    path = write(
+        tmp_path,
+        "zw.yaml",
+        minimal("  Judge:\n", "  Jud\u200bge:\n").replace("judge: Judge", "judge: Jud\u200bge"),
+    )
+    refused(
+        *sim("validate", path),
+        r"agencies\.Jud.ge: contains the invisible character U\+200B ZERO WIDTH SPACE",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pattern"),
+    [
+        ("staff: 20", "staff: true", r"staff: expected a whole number .*got true \(a yes/no value"),
+        (
+            "staff: 20",
+            "staff: 1:20",
+            r"staff: expected a whole number .*got '1:20' \(old YAML would read it in base 60\)",
+        ),
+        ("loss: 0.1", "loss: yes", r"loss: expected a number .*got 'yes'"),
+        (
+            "    zone: Nord\n",
+            "    zone: Nord\n    normalise: on\n",
+            r"normalise: expected true or false \(not yes/no, on/off or 1/0\), got 'on'",
+        ),
+    ],
+    ids=["true for a count", "sexagesimal", "yes for a probability", "on for a yes/no"],
+)
+def test_old_yaml_readings_are_refused_where_a_number_or_yes_no_is_expected(
+    old, new, pattern, tmp_path
+):
+    path = write(tmp_path, "old.yaml", minimal(old, new))
+    refused(*sim("run", path, "--runs", 2, "--store", tmp_path / "s.sqlite"), pattern)
+
+
+def test_unquoted_times_and_names_keep_their_meaning(tmp_path):
+    text = minimal('    from: "21:00"\n    until: "05:00"', "    from: 21:00\n    until: 05:00")
+    text = text.replace("  name: Salah Abdeslam", "  name: 'no'\n  aliases: [no]")
+    quoted = write(
+        tmp_path,
+        "quoted.yaml",
+        minimal().replace("  name: Salah Abdeslam", "  name: 'no'\n  aliases: ['no']"),
+    )
+    plain = write(tmp_path, "plain.yaml", text)
+    assert hash_of(quoted) == hash_of(plain)
+
+
+def test_what_can_never_take_effect_is_warned_about_and_the_run_goes_on(tmp_path):
+    late = minimal('  - at: "2015-11-15 10:00"', '  - at: "2016-02-01 10:00"')
+    path = write(
+        tmp_path,
+        "late.yaml",
+        late.replace("flag: {name: Salah Abdeslam", "flag: {name: Salah Abdeslаm"),
+    )
+    code, out, err = run(
+        "run", path, "--runs", 5, "--jobs", 1, "--json", "--no-plots", "--store", ":memory:"
+    )
+    assert code == 0, err
+    lines = err.splitlines()
+    assert len(lines) == 2, err
+    assert re.match(
+        rf"{re.escape(str(path))}:\d+: events\.0\.at: warning: 2016-02-01 10:00 is too late: "
+        r"the chase ends at 2015-12-13 22:00",
+        lines[0],
+    ), lines
+    assert re.match(
+        r".*:\d+: events\.0\.flag\.name: warning: 'Salah Abdeslаm' looks like 'Salah Abdeslam' "
+        r".*U\+0430 CYRILLIC SMALL LETTER A",
+        lines[1],
+    ), lines
+    assert json.loads(out)["runs"] == 5
+
+
+def hash_of(path: Path) -> str:
+    """The content hash ``sim validate`` reports for a valid file."""
+    code, out, err = run("validate", path)
+    assert code == 0, err
+    return re.search(r"hash ([0-9a-f]{16})\)", out).group(1)

@@ -30,7 +30,10 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import stat
+import unicodedata
+import warnings
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -48,6 +51,7 @@ from sim.scenario.errors import (
     listing,
     schema_findings,
 )
+from sim.scenario.identifiers import check_lookalikes
 from sim.scenario.limits import (
     DOCUMENTED,
     MAX_BYTES,
@@ -58,6 +62,7 @@ from sim.scenario.limits import (
     check_counts,
     check_scenario,
 )
+from sim.scenario.notices import ScenarioWarning, notices
 from sim.scenario.parents import Trusted, parent_problem
 from sim.scenario.refs import check_references
 from sim.scenario.schema import Scenario
@@ -219,8 +224,9 @@ class _Builder:
             yield i, item
 
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
-        if node.tag == _TAG + "str":
-            return node.value
+        if node.tag == _TAG + "str" or _kept_as_text(node):
+            # One spelling of a name in the document (Liège composed or decomposed alike).
+            return unicodedata.normalize("NFC", node.value)
         if node.tag not in _SCALAR_TAGS:
             self._refuse_tag(node, path)
             return None
@@ -246,7 +252,7 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             self._refuse_tag(node, path)
             return None
-        return node.value
+        return unicodedata.normalize("NFC", node.value)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -261,11 +267,12 @@ class _Builder:
             line = key_node.start_mark.line + 1
             if key in result:
                 first = self.lines[(*path, key)][1]
+                encoded = "" if key == key_node.value else ", with its accents encoded otherwise"
                 self._problem(
                     key_node,
                     (*path, key),
-                    f"key {key!r} is written twice in this map (first on line {first}); "
-                    "remove one (YAML would silently keep only the last)",
+                    f"key {key!r} is written twice in this map (first on line {first}"
+                    f"{encoded}); remove one (YAML would silently keep only the last)",
                 )
                 continue
             self.lines[(*path, key)] = (self.label, line)
@@ -293,6 +300,25 @@ class _Builder:
             for key_path, where in source_lines.items():
                 if len(key_path) > len(path) and key_path[len(path)] in added:
                     self.lines[key_path] = where
+
+
+#: YAML 1.1 readings of plain words and numbers that a scenario does not take (YAML 1.2 dropped
+#: them): ``yes``, ``no``, ``on``, ``off`` as booleans (only ``true`` and ``false`` are), ``1:20``
+#: as 80 (base 60) and ``010`` as 8 (octal). Such a value stays the text written: a name may be
+#: ``no`` or ``007``, and where a number or a yes/no value is expected the schema refuses it.
+_BOOLEAN_WORDS = {"true", "false"}
+_OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
+
+
+def _kept_as_text(node: yaml.ScalarNode) -> bool:
+    """True for a plain scalar that YAML 1.1 would turn into a boolean or number by old rules."""
+    if node.style is not None:  # quoted or a block: text anyway
+        return False
+    if node.tag == _TAG + "bool":
+        return node.value.lower() not in _BOOLEAN_WORDS
+    if node.tag in (_TAG + "int", _TAG + "float"):
+        return ":" in node.value or bool(_OCTAL.match(node.value))
+    return False
 
 
 def _short_tag(tag: str) -> str:
@@ -608,6 +634,10 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     Raises:
         ScenarioError: with every problem of the file at once (reading, ``extends``, overrides,
             schema and cross-references), each as ``FILE:LINE: key.path: message``.
+
+    Warns:
+        ScenarioWarning: for each line that can never take effect (an event after the horizon,
+            a flag naming no one in the scenario); the scenario is returned all the same.
     """
     loaded, label = _resolve(path, overrides)
     if loaded.doc is None:
@@ -648,10 +678,13 @@ def validate_document(
         found.extend(schema_findings(err, doc))
     found.extend(check_references(doc, most=MAX_PROBLEMS + 1))
     if scenario is not None and not found and not problems:
+        found.extend(check_lookalikes(scenario))
         found.extend(check_scenario(scenario))
     everything = list(problems) + _to_problems(found, lines, file, problems)
     if everything or scenario is None:
         raise ScenarioError(_shown(everything))
+    for notice in _shown(_to_problems(notices(scenario), lines, file, ())):
+        warnings.warn(ScenarioWarning(notice), stacklevel=2)
     return scenario
 
 
