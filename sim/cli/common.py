@@ -251,6 +251,11 @@ class Setup:
     preflight: Announcer
 
 
+def say(text: str) -> None:
+    """One line on stderr, as written (a note while a command runs)."""
+    errors.print(text, markup=False)
+
+
 def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -323,7 +328,7 @@ def experiment_setup(
         except StoreError as err:
             bad_input(str(err))
         try:
-            runner = make_executor(executor, jobs, address)
+            runner = make_executor(executor, jobs, address, notice=say)
         except (RuntimeError, OSError) as err:
             results.close()
             bad_input(f"--executor {executor}: {err}")
