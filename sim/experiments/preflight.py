@@ -7,11 +7,11 @@ and moves of one replication), priced at what each costs in CPU time, times the 
 missing from the store, divided among the workers. A command shows it in one line when the run is
 long and refuses a run above :data:`CEILING_HOURS` unless the user confirms (``--yes``).
 
-The prices were measured on the project's 2-core machine with model revision 3 (eleven scenarios
+The prices were measured on the project's 2-core machine with model revision 3 (twelve scenarios
 from a few tips to a mesh of 96 channels copying each tip about a hundred times; the estimate came
-within a factor of two of the measured CPU time in each, mostly above it). A faster machine runs
-sooner than said; a model revision that changes what a tip costs needs them measured again
-(docs/experiments.md says how).
+within 0.8 to 1.8 times the measured CPU time in each). A faster machine runs sooner than said; a
+model revision that changes what a tip costs needs them measured again (docs/experiments.md says
+how).
 """
 
 from __future__ import annotations
