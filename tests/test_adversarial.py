@@ -342,3 +342,27 @@ def hash_of(path: Path) -> str:
     code, out, err = run("validate", path)
     assert code == 0, err
     return re.search(r"hash ([0-9a-f]{16})\)", out).group(1)
+
+
+def test_the_new_limits_and_prices_are_documented():
+    from sim.experiments import capacity as capacity_module
+    from sim.experiments.executors import NO_WORKER_PATIENCE
+    from sim.scenario.limits import MAX_EXTENDS
+
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    limits = (docs / "scenarios.md").read_text(encoding="utf-8").split("## 17. Limits")[1]
+    assert f"| files in one chain of `extends` | at most {MAX_EXTENDS} " in limits
+    assert f"{capacity_module.WORKER_BYTES // 2**20} MB a worker" in limits
+    experiments = (docs / "experiments.md").read_text(encoding="utf-8")
+    assert f"more than **{preflight.CEILING_HOURS:g} hour**" in experiments
+    assert f"{preflight.SHOWN_FROM_SECONDS:g} seconds or more" in experiments
+    assert f"waiting up to {NO_WORKER_PATIENCE:.0f} s" in experiments
+    prices = [
+        ("replication", preflight.SECONDS_PER_REPLICATION * 1e3, "ms"),
+        ("tip created", preflight.SECONDS_PER_TIP * 1e6, "µs"),
+        ("(office hours, queue, triage)", preflight.SECONDS_PER_TRIAGE * 1e6, "µs"),
+        ("copy passed on (channel or alert)", preflight.SECONDS_PER_COPY * 1e6, "µs"),
+        ("move of the fugitive", preflight.SECONDS_PER_MOVE * 1e6, "µs"),
+    ]
+    for what, price, unit in prices:
+        assert re.search(rf"{re.escape(what)} \| {price:g} {unit} \|", experiments), what
