@@ -12,7 +12,6 @@ import os
 import signal
 import sys
 import time
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
@@ -24,11 +23,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 
+from sim.cli.notices import quiet_scenario_warnings, shown_warnings
 from sim.cli.preflight import Announcer, WorkRefused, note_jobs
 from sim.experiments.executors import Executor, make_executor
 from sim.experiments.experiment import InterruptedRun, Progress
 from sim.experiments.store import ResultsStore, StoreError
-from sim.scenario import Problem, Scenario, ScenarioError, ScenarioWarning, load_scenario
+from sim.scenario import Scenario, ScenarioError, load_scenario
 
 #: Where tables go; JSON goes to stdout directly so that it stays one parseable object. Every
 #: text printed holds the user's words (names, paths, values): rich's markup (``[red]``) and
@@ -78,35 +78,11 @@ def bad_input(message: str) -> NoReturn:
 
 def load_or_exit(path: Path, overrides: list[str] | None = None) -> Scenario:
     """Load a scenario, or print every problem of it and exit with code 2; say its warnings."""
-    with shown_warnings():
+    with shown_warnings(errors):
         try:
             return load_scenario(path, overrides or ())
         except ScenarioError as err:
             bad_input(str(err))
-
-
-@contextmanager
-def shown_warnings() -> Iterator[None]:
-    """Print each scenario warning raised inside as ``FILE:LINE: key: warning: ...`` on stderr.
-
-    Other warnings go on to Python's own handling.
-    """
-    from sim.scenario.notices import ScenarioWarning
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ScenarioWarning)
-        try:
-            yield
-        finally:
-            for record in caught:
-                if isinstance(record.message, ScenarioWarning):
-                    found = record.message.problem
-                    said = Problem(found.file, found.line, found.path, f"warning: {found.message}")
-                    errors.print(str(said), markup=False)
-                else:
-                    warnings.showwarning(
-                        record.message, record.category, record.filename, record.lineno
-                    )
 
 
 def internal_error(err: BaseException) -> NoReturn:
@@ -319,10 +295,9 @@ def experiment_setup(
     if executor == "dask" and not address:
         bad_input("--address: the dask executor needs a scheduler address, e.g. tcp://HOST:8786")
     cluster_logs = quiet_cluster_logs() if executor == "dask" else nullcontext()
-    with stop_signals(), cluster_logs, warnings.catch_warnings():
-        # The command said the scenario's warnings as it loaded it; variants loaded while it runs
-        # (a sweep's points, attribution's frictionless setups) repeat them: keep them quiet.
-        warnings.simplefilter("ignore", ScenarioWarning)
+    # The scenario's warnings were said as its files loaded; variants loaded while the command
+    # runs (a sweep's points, attribution's frictionless setups) repeat them.
+    with stop_signals(), cluster_logs, quiet_scenario_warnings():
         try:
             results = ResultsStore(store)
         except StoreError as err:

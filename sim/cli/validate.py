@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.common import Sets, console, errors, shown_warnings
+from sim.cli.common import Sets, console, errors
+from sim.cli.notices import shown_warnings
 from sim.scenario import ScenarioError, load_scenario, scenario_hash
 
 
@@ -19,7 +20,7 @@ def validate(
     failed = False
     for path in paths:
         try:
-            with shown_warnings():
+            with shown_warnings(errors):
                 scenario = load_scenario(path, sets or ())
         except ScenarioError as err:
             errors.print(str(err), markup=False)
