@@ -366,3 +366,10 @@ def test_the_new_limits_and_prices_are_documented():
     ]
     for what, price, unit in prices:
         assert re.search(rf"{re.escape(what)} \| {price:g} {unit} \|", experiments), what
+
+
+def test_a_number_with_an_exponent_is_a_number_as_in_yaml_1_2(tmp_path):
+    plain = write(tmp_path, "exp.yaml", minimal("loss: 0.1", "loss: 1e-1"))
+    assert hash_of(plain) == hash_of(MINIMAL)
+    quoted = write(tmp_path, "quoted.yaml", minimal("loss: 0.1", 'loss: "0.1"'))
+    refused(*sim("validate", quoted), r"loss: expected a number .*got '0\.1' \(written as text\)")

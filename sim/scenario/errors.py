@@ -369,7 +369,7 @@ def _number_hint(error: dict[str, Any]) -> str:
         return " (old YAML would read a leading 0 as octal): write it without the leading 0"
     with contextlib.suppress(ValueError):
         float(value)
-        return " (a text, in quotes): write the number without quotes"
+        return " (written as text): write a plain number, without quotes"
     return ""
 
 

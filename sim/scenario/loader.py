@@ -224,6 +224,8 @@ class _Builder:
             yield i, item
 
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
+        if _is_exponent_number(node):  # 1e-3: a number in YAML 1.2, text to YAML 1.1
+            return float(node.value)
         if node.tag == _TAG + "str" or _kept_as_text(node):
             # One spelling of a name in the document (Liège composed or decomposed alike).
             return unicodedata.normalize("NFC", node.value)
@@ -306,8 +308,19 @@ class _Builder:
 #: them): ``yes``, ``no``, ``on``, ``off`` as booleans (only ``true`` and ``false`` are), ``1:20``
 #: as 80 (base 60) and ``010`` as 8 (octal). Such a value stays the text written: a name may be
 #: ``no`` or ``007``, and where a number or a yes/no value is expected the schema refuses it.
+#: The other way round, ``1e-3`` is a number (YAML 1.1 wanted ``1.0e-3``).
 _BOOLEAN_WORDS = {"true", "false"}
 _OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
+
+
+_EXPONENT_NUMBER = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$")
+
+
+def _is_exponent_number(node: yaml.ScalarNode) -> bool:
+    """True for a plain ``1e-3`` or ``2E5``, which YAML 1.1 (needing a dot) leaves as text."""
+    return (
+        node.style is None and node.tag == _TAG + "str" and bool(_EXPONENT_NUMBER.match(node.value))
+    )
 
 
 def _kept_as_text(node: yaml.ScalarNode) -> bool:
