@@ -47,14 +47,14 @@ def sim(*args: object) -> tuple[int, str]:
     return result.exit_code, result.stderr
 
 
-def real_sim(*args: object, cwd: Path) -> tuple[int, str]:
+def real_sim(*args: object, cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str]:
     """Run ``python -m sim`` from this checkout in a subprocess: (exit code, stderr)."""
     done = subprocess.run(
         [sys.executable, "-m", "sim", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
         timeout=120,
     )
     return done.returncode, done.stderr

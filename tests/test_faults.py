@@ -28,6 +28,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import IO
 
@@ -106,18 +107,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def cluster(logs: Path):
-    """A ``dask scheduler`` and two single-thread ``dask worker`` processes; yields the address
-    and the scheduler's process."""
+def cluster(logs: Path, workers: int = 2):
+    """A ``dask scheduler`` and ``workers`` single-thread ``dask worker`` processes (behind a
+    nanny that restarts them; a lone worker has none); yields the address and the processes."""
     distributed = pytest.importorskip("distributed", reason="the optional extra 'dask' is missing")
     dask = Path(sys.executable).with_name("dask")
     if not dask.exists():
         pytest.skip("the dask command is not installed beside this Python")
     address = f"tcp://127.0.0.1:{free_port()}"
-    commands = [
-        [dask, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1]],
-        [dask, "worker", address, "--nworkers", "2", "--nthreads", "1", "--name", "w"],
-    ]
+    commands = [[dask, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1]]]
+    if workers == 1:
+        commands.append([dask, "worker", address, "--nthreads", "1", "--no-nanny"])
+    elif workers:
+        commands.append([dask, "worker", address, "--nworkers", workers, "--nthreads", "1"])
     processes = []
     try:
         for i, command in enumerate(commands):
@@ -132,8 +134,9 @@ def cluster(logs: Path):
                     )
                 )
         with distributed.Client(address, timeout="30s") as client:
-            client.wait_for_workers(2, timeout=60)
-        yield address, processes[0]
+            if workers:
+                client.wait_for_workers(workers, timeout=60)
+        yield address, processes
     finally:
         for process in reversed(processes):
             with contextlib.suppress(ProcessLookupError):
@@ -155,9 +158,11 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The minimal scenario with more federal staff: the second setup of a comparison."""
-    path = tmp_path_factory.mktemp("variant") / "more-staff.yaml"
+    folder = tmp_path_factory.mktemp("variant")
+    (folder / "minimal.yaml").write_bytes(MINIMAL.read_bytes())  # a parent in its own folder
+    path = folder / "more-staff.yaml"
     path.write_text(
-        f"extends: {MINIMAL}\nname: more-staff\nagencies: {{Federal: {{staff: 40}}}}\n",
+        "extends: minimal.yaml\nname: more-staff\nagencies: {Federal: {staff: 40}}\n",
         encoding="utf-8",
     )
     return path
@@ -218,10 +223,36 @@ def test_a_dask_worker_killed_mid_run_changes_nothing(scheduler, variant, tmp_pa
     assert readable(store) == wanted
 
 
+def test_kill_9_of_a_dask_client_leaves_no_process_and_the_cluster_drops_its_work(
+    scheduler, variant, tmp_path
+):
+    import distributed
+    import psutil
+
+    args, _ = command_args("run", variant)
+    store = tmp_path / "results.sqlite"
+    process = start(*args, "--executor", "dask", "--address", scheduler, "--store", store)
+    wait_for_rows(store, process)
+    helpers = psutil.Process(process.pid).children(recursive=True)
+    process.kill()
+    process.communicate(timeout=60)  # returns: nothing else holds the caller's pipes
+    _, alive = psutil.wait_procs(helpers, timeout=60)
+    assert not alive, alive
+
+    def tasks(dask_scheduler: object) -> int:
+        return len(dask_scheduler.tasks)  # type: ignore[attr-defined]
+
+    with distributed.Client(scheduler, timeout="30s") as client:
+        deadline = time.monotonic() + 60  # a bound that only catches a cluster still busy
+        while client.run_on_scheduler(tasks) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert client.run_on_scheduler(tasks) == 0
+
+
 def test_a_lost_dask_scheduler_stops_in_one_line_and_a_local_rerun_finishes(variant, tmp_path):
     args, wanted = command_args("run", variant)
     store = tmp_path / "results.sqlite"
-    with cluster(tmp_path) as (address, scheduler_process):
+    with cluster(tmp_path) as (address, (scheduler_process, _)):
         process = start(*args, "--executor", "dask", "--address", address, "--store", store)
         wait_for_rows(store, process)
         os.killpg(scheduler_process.pid, signal.SIGKILL)
@@ -254,6 +285,66 @@ def test_a_killed_local_worker_process_stops_in_one_line_and_a_rerun_finishes(tm
     assert err.startswith("sim: a worker process died")
     assert 0 < readable(store) < wanted
     assert finish(*args, "--jobs", "2", "--store", store) == clean(args)
+
+
+def test_a_dask_cluster_left_without_workers_says_so_and_stops_on_ctrl_c(variant, tmp_path):
+    args, wanted = command_args("run", variant)
+    store = tmp_path / "results.sqlite"
+    said = tmp_path / "stderr.txt"
+    with cluster(tmp_path, workers=1) as (address, (_, worker)), said.open("w") as stderr:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sim",
+                *args,
+                "--executor",
+                "dask",
+                "--address",
+                address,
+                "--store",
+                str(store),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            text=True,
+            env=ENV,
+        )
+        wait_for_rows(store, process)
+        os.killpg(worker.pid, signal.SIGKILL)  # the only worker, and no nanny to restart it
+        deadline = time.monotonic() + 120  # a bound that only catches a command gone silent
+        while "no Dask worker left" not in said.read_text() and time.monotonic() < deadline:
+            assert process.poll() is None, said.read_text()
+            time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=120)
+    lines = said.read_text().splitlines()
+    assert process.returncode == 130, lines
+    assert lines[0] == (
+        f"sim: no Dask worker left at {address}: waiting up to 120 s for one to join (Ctrl-C "
+        "stops; finished replications are saved)"
+    ), lines
+    assert lines[1].startswith("sim: stopped with ") and len(lines) == 2, lines
+    assert 0 < readable(store) < wanted
+
+
+def test_a_dask_run_gives_up_when_no_worker_joins(tmp_path):
+    from sim.experiments.executors import DaskExecutor, WorkersLost
+    from sim.experiments.experiment import Experiment, InterruptedRun
+    from sim.scenario import load_scenario
+
+    with cluster(tmp_path, workers=0) as (address, _):
+        heard: list[str] = []
+        executor = DaskExecutor(address, notice=heard.append, patience=1)
+        experiment = Experiment([load_scenario(MINIMAL)], 3, executor=executor)
+        try:
+            with pytest.raises(InterruptedRun, match=r"no Dask worker at .* for 1 s") as stop:
+                experiment.ensure(10)
+        finally:
+            executor.close()
+    assert isinstance(stop.value.__cause__, WorkersLost)
+    assert stop.value.saved == 0
+    assert len(heard) == 1 and heard[0].startswith(f"sim: no Dask worker left at {address}")
 
 
 # --- kill -9 of compare and sweep -------------------------------------------------------------

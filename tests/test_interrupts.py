@@ -4,6 +4,7 @@ Each test starts a real ``sim`` process, stops it once some batches are in the s
 the stop left behind, runs the same command again and compares its output with an uninterrupted run.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -143,3 +144,73 @@ def test_kill_9_leaves_a_readable_store_and_a_rerun_completes_identically(tmp_pa
         env=ENV,
     )
     assert json.loads(resumed.stdout) == clean_output(args, tmp_path)
+
+
+def test_kill_9_of_a_two_process_run_leaves_no_process_behind_and_frees_the_callers_pipes(
+    tmp_path,
+):
+    """The workers and the resource tracker end with the command, and let go of its pipes."""
+    psutil = pytest.importorskip("psutil")
+    store = tmp_path / "results.sqlite"
+    process = sim(*COMMANDS["run"], "--store", str(store), "--jobs", "2")
+    wait_for_rows(store, process)
+    helpers = psutil.Process(process.pid).children(recursive=True)
+    assert len(helpers) >= 2, helpers  # two workers (and the resource tracker)
+    process.kill()
+    try:
+        # What subprocess.run(capture_output=True) waits for: both pipes closed by every holder.
+        process.communicate(timeout=60)
+        _, alive = psutil.wait_procs(helpers, timeout=60)
+        assert not alive, [" ".join(p.cmdline())[:120] for p in alive]
+    finally:
+        for helper in helpers:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                helper.kill()
+
+
+DRIVER = """
+import sys, threading
+from sim.experiments.executors import ProcessExecutor
+from sim.experiments.experiment import Experiment
+from sim.experiments.store import ResultsStore
+from sim.scenario import load_scenario
+
+def work():
+    # Made off the main thread: no kernel request (Linux ties it to the thread), so the workers'
+    # own watcher thread is what ends them, as on macOS.
+    scenario = load_scenario(sys.argv[1], ["tips.noise=[{rate: 10/day, reporters: {Federal: 1}}]"])
+    store = ResultsStore(sys.argv[2])
+    Experiment([scenario], 1, store, ProcessExecutor(2)).ensure(1_000_000)
+
+if __name__ == "__main__":
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+"""
+
+
+def test_workers_started_off_the_main_thread_die_with_their_parent_too(tmp_path):
+    """The watcher thread alone (the macOS way) ends the workers of a killed parent."""
+    psutil = pytest.importorskip("psutil")
+    driver = tmp_path / "driver.py"
+    driver.write_text(DRIVER, encoding="utf-8")
+    store = tmp_path / "results.sqlite"
+    process = subprocess.Popen(
+        [sys.executable, str(driver), str(MINIMAL), str(store)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
+    wait_for_rows(store, process, at_least=200)  # both workers are busy with batches
+    helpers = psutil.Process(process.pid).children(recursive=True)
+    workers = [p for p in helpers if "spawn_main" in " ".join(p.cmdline())]
+    process.kill()
+    try:
+        process.communicate(timeout=60)
+        _, alive = psutil.wait_procs(helpers, timeout=60)
+        assert len(workers) == 2 and not alive, alive
+    finally:
+        for helper in helpers:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                helper.kill()

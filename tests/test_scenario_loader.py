@@ -444,7 +444,11 @@ def test_directory(tmp_path):
             1,
             r"the top level must be a map of keys \(name:, start:, \.\.\.\), not a list",
         ),
-        (b"just text\n", 1, r"the top level must be a map .* not the value 'just text'"),
+        (
+            b"just text\n",
+            1,
+            r"the top level must be a map .* not a single text; is this a scenario file",
+        ),
         (b"a: 1\n---\nb: 2\n", 2, r"a second YAML document \('---'\); a scenario file holds one"),
         (b"a: \x07\n", 1, r"control character U\+0007 is not allowed in YAML"),
         (b"a: &x\n  b: *x\n", 2, r"an alias refers to a map or list that contains it"),
@@ -545,7 +549,8 @@ other: true
 """
 
 
-def test_extends_merges_maps_replaces_lists_and_null_deletes(tmp_path):
+def test_extends_merges_maps_replaces_lists_and_null_deletes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIM_SCENARIO_PATH", str(tmp_path))  # the parent is one folder up
     write(tmp_path, BASE, "base.yaml")
     child = write(
         tmp_path,

@@ -30,7 +30,7 @@ import numpy as np
 
 from sim.analysis.frictions import Document, Friction, present_frictions, without
 from sim.experiments.executors import Executor
-from sim.experiments.experiment import Experiment, Progress
+from sim.experiments.experiment import Experiment, Preflight, Progress
 from sim.experiments.frames import RecordSource, interval, table
 from sim.experiments.stats import paired_difference, paired_proportions
 from sim.experiments.store import ResultsStore
@@ -208,6 +208,7 @@ def attribute(
     store: ResultsStore | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    preflight: Preflight | None = None,
 ) -> Attribution:
     """Share the gap between a scenario and its frictionless reference among its frictions.
 
@@ -220,6 +221,7 @@ def attribute(
         store: results store (variants already there cost nothing).
         executor: where replications run.
         progress: called with (done, wanted).
+        preflight: told what is about to run before it starts (it may refuse it).
     """
     doc = scenario_document(path, overrides)
     name = str(doc.get("name") or Path(str(path)).stem)
@@ -231,7 +233,9 @@ def attribute(
     sampled = _orders(keys, orders, seed) if len(keys) > MAX_EXACT else None
     subsets = _subsets(keys, sampled)
     scenarios = [_variant(doc, s, by_key, name) for s in subsets]
-    experiment = Experiment(scenarios, seed, store, executor, progress, __version__)
+    experiment = Experiment(
+        scenarios, seed, store, executor, progress, __version__, preflight=preflight
+    )
     experiment.ensure(runs)
     tallies = experiment.tallies(runs)
     y = {

@@ -30,6 +30,7 @@ from sim.cli.common import (
     report_plots,
     writing,
 )
+from sim.cli.preflight import Yes
 from sim.experiments.store import DEFAULT_PATH
 from sim.outputs.files import slug
 from sim.scenario import ScenarioError
@@ -52,6 +53,7 @@ def attribute_command(
     address: Address = None,
     store: StorePath = DEFAULT_PATH,
     quiet: Quiet = False,
+    yes: Yes = False,
     out: Out = None,
     no_plots: NoPlots = False,
 ) -> None:
@@ -62,7 +64,7 @@ def attribute_command(
     load_or_exit(scenario, sets)  # every problem of the file before the store is opened
     if not no_plots:
         check_folder(out or Path("reports"))
-    with experiment_setup(jobs, executor, address, store, quiet) as setup:
+    with experiment_setup(jobs, executor, address, store, quiet, yes) as setup:
         try:
             result = attribute(
                 scenario,
@@ -73,6 +75,7 @@ def attribute_command(
                 store=setup.store,
                 executor=setup.executor,
                 progress=setup.progress,
+                preflight=setup.preflight,
             )
         except ScenarioError as err:
             bad_input(str(err))

@@ -21,14 +21,24 @@ import typer
 from rich.console import Console
 
 from sim.api.progress import progress_bar
+from sim.cli.notices import quiet_scenario_warnings, shown_warnings
+from sim.cli.preflight import Announcer, WorkRefused, note_jobs
 from sim.experiments.executors import Executor, make_executor
 from sim.experiments.experiment import InterruptedRun, Progress
 from sim.experiments.store import ResultsStore, StoreError
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
-#: Where tables go; JSON goes to stdout directly so that it stays one parseable object.
-console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
+#: Where tables go; JSON goes to stdout directly so that it stays one parseable object. Every
+#: text printed holds the user's words (names, paths, values): rich's markup (``[red]``) and
+#: emoji codes (``:x:``) are never applied, so ``plan:x:v2.yaml`` prints as written.
+console = Console(
+    highlight=False,
+    soft_wrap=True,
+    markup=False,
+    emoji=False,
+    width=None if sys.stdout.isatty() else 160,
+)
+errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 #: Most replications one command may ask for (per scenario); ten million take days even on a
 #: cluster, so more is surely a typing mistake.
@@ -65,11 +75,12 @@ def bad_input(message: str) -> NoReturn:
 
 
 def load_or_exit(path: Path, overrides: list[str] | None = None) -> Scenario:
-    """Load a scenario, or print every problem of it and exit with code 2."""
-    try:
-        return load_scenario(path, overrides or ())
-    except ScenarioError as err:
-        bad_input(str(err))
+    """Load a scenario, or print every problem of it and exit with code 2; say its warnings."""
+    with shown_warnings(errors):
+        try:
+            return load_scenario(path, overrides or ())
+        except ScenarioError as err:
+            bad_input(str(err))
 
 
 def internal_error(err: BaseException) -> NoReturn:
@@ -211,6 +222,12 @@ class Setup:
     store: ResultsStore
     executor: Executor
     progress: Progress | None
+    preflight: Announcer
+
+
+def say(text: str) -> None:
+    """One line on stderr, as written (a note while a command runs)."""
+    errors.print(text, markup=False)
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
@@ -259,28 +276,43 @@ def quiet_cluster_logs() -> Iterator[None]:
 
 @contextmanager
 def experiment_setup(
-    jobs: int | None, executor: str, address: str | None, store: Path, quiet: bool
+    jobs: int | None,
+    executor: str,
+    address: str | None,
+    store: Path,
+    quiet: bool,
+    confirmed: bool = False,
 ) -> Iterator[Setup]:
-    """Open the store and the executor, show progress, and stop cleanly on Ctrl-C or SIGTERM."""
+    """Open the store and the executor, show progress, and stop cleanly on Ctrl-C or SIGTERM.
+
+    Before work starts, the run's length is announced, and refused above the ceiling unless
+    ``confirmed`` (``--yes``); ``--jobs`` beyond what the machine holds is capped with a note.
+    """
     if executor not in ("local", "dask"):
         bad_input(f"--executor: unknown executor {executor!r}; use local or dask")
     if executor == "dask" and not address:
         bad_input("--address: the dask executor needs a scheduler address, e.g. tcp://HOST:8786")
     cluster_logs = quiet_cluster_logs() if executor == "dask" else nullcontext()
-    with stop_signals(), cluster_logs:
+    # The scenario's warnings were said as its files loaded; variants loaded while the command
+    # runs (a sweep's points, attribution's frictionless setups) repeat them.
+    with stop_signals(), cluster_logs, quiet_scenario_warnings():
         try:
             results = ResultsStore(store)
         except StoreError as err:
             bad_input(str(err))
         try:
-            runner = make_executor(executor, jobs, address)
+            runner = make_executor(executor, jobs, address, notice=say)
         except (RuntimeError, OSError) as err:
             results.close()
             bad_input(f"--executor {executor}: {err}")
+        if executor == "local" and not quiet:
+            note_jobs(jobs, runner.jobs, errors)
         show = not quiet and sys.stdout.isatty() and sys.stderr.isatty()
         try:
             with progress_bar(show, errors) as progress:
-                yield Setup(results, runner, progress)
+                yield Setup(results, runner, progress, Announcer(quiet, confirmed, errors))
+        except WorkRefused as refusal:
+            bad_input(str(refusal))
         except InterruptedRun as stop:
             if stop.cause:  # the workers went away: a failure of the machine, not of the input
                 errors.print(

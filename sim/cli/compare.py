@@ -31,6 +31,7 @@ from sim.cli.common import (
     report_plots,
     writing,
 )
+from sim.cli.preflight import Yes
 from sim.cli.run import format_days
 from sim.experiments.compare import Comparison
 from sim.experiments.compare import compare as compare_scenarios
@@ -54,6 +55,7 @@ def compare(
     address: Address = None,
     store: StorePath = DEFAULT_PATH,
     quiet: Quiet = False,
+    yes: Yes = False,
     out: Out = None,
     no_plots: NoPlots = False,
 ) -> None:
@@ -68,7 +70,7 @@ def compare(
     folder = out or Path("reports") / ("compare-" + "-vs-".join(slug(s.name) for s in loaded))
     if not no_plots:
         check_folder(folder)
-    with experiment_setup(jobs, executor, address, store, quiet) as setup:
+    with experiment_setup(jobs, executor, address, store, quiet, yes) as setup:
         result = compare_scenarios(
             loaded,
             runs,
@@ -78,6 +80,7 @@ def compare(
             store=setup.store,
             executor=setup.executor,
             progress=setup.progress,
+            preflight=setup.preflight,
         )
     if as_json:
         print(json.dumps(result.to_dict(), allow_nan=False))

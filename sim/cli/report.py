@@ -27,6 +27,7 @@ from sim.cli.common import (
     load_or_exit,
     writing,
 )
+from sim.cli.preflight import Yes
 from sim.experiments.store import DEFAULT_PATH
 from sim.outputs.report import build_report
 from sim.scenario import ScenarioError
@@ -47,6 +48,7 @@ def report(
     address: Address = None,
     store: StorePath = DEFAULT_PATH,
     quiet: Quiet = False,
+    yes: Yes = False,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="The report's folder (index.html and its files).")
     ] = Path("reports/report"),
@@ -59,7 +61,7 @@ def report(
         load_or_exit(path, sets)
     check_folder(out)
     command = shlex.join(["sim", *sys.argv[1:]])
-    with experiment_setup(jobs, executor, address, store, quiet) as setup:
+    with experiment_setup(jobs, executor, address, store, quiet, yes) as setup:
         try:
             with writing("the report", out):
                 index = build_report(
@@ -73,6 +75,7 @@ def report(
                     store=setup.store,
                     executor=setup.executor,
                     progress=setup.progress,
+                    preflight=setup.preflight,
                     command=command,
                 )
         except ScenarioError as err:

@@ -29,6 +29,7 @@ from sim.cli.common import (
     report_plots,
     writing,
 )
+from sim.cli.preflight import Yes
 from sim.experiments.runner import run as run_scenario
 from sim.experiments.store import DEFAULT_PATH
 from sim.experiments.summary import Summary
@@ -67,6 +68,7 @@ def run(
     address: Address = None,
     store: StorePath = DEFAULT_PATH,
     quiet: Quiet = False,
+    yes: Yes = False,
     out: Out = None,
     no_plots: NoPlots = False,
 ) -> None:
@@ -79,7 +81,7 @@ def run(
     folder = out or Path("reports") / slug(loaded.name)
     if not no_plots:
         check_folder(folder)
-    with experiment_setup(jobs, executor, address, store, quiet) as setup:
+    with experiment_setup(jobs, executor, address, store, quiet, yes) as setup:
         summary = run_scenario(
             loaded,
             runs=runs,
@@ -89,6 +91,7 @@ def run(
             store=setup.store,
             executor=setup.executor,
             progress=setup.progress,
+            preflight=setup.preflight,
         )
         tally = None if no_plots else tally_from_store(setup.store, loaded, seed, summary.runs)
     if as_json:

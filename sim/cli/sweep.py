@@ -33,6 +33,7 @@ from sim.cli.common import (
     report_plots,
     writing,
 )
+from sim.cli.preflight import Yes
 from sim.cli.run import format_days
 from sim.experiments.store import DEFAULT_PATH
 from sim.experiments.sweep import SweepPoint, parse_vary
@@ -63,6 +64,7 @@ def sweep(
     address: Address = None,
     store: StorePath = DEFAULT_PATH,
     quiet: Quiet = False,
+    yes: Yes = False,
     out: Out = None,
     no_plots: NoPlots = False,
 ) -> None:
@@ -79,7 +81,7 @@ def sweep(
     folder = out or Path("reports") / f"{slug(base.name)}-sweep"
     if not no_plots:
         check_folder(folder)
-    with experiment_setup(jobs, executor, address, store, quiet) as setup:
+    with experiment_setup(jobs, executor, address, store, quiet, yes) as setup:
         try:
             points = sweep_scenario(
                 scenario,
@@ -92,6 +94,7 @@ def sweep(
                 store=setup.store,
                 executor=setup.executor,
                 progress=setup.progress,
+                preflight=setup.preflight,
             )
         except ScenarioError as err:
             bad_input(str(err))

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sim.cli.common import Sets, console, errors
+from sim.cli.notices import shown_warnings
 from sim.scenario import ScenarioError, load_scenario, scenario_hash
 
 
@@ -19,7 +20,8 @@ def validate(
     failed = False
     for path in paths:
         try:
-            scenario = load_scenario(path, sets or ())
+            with shown_warnings(errors):
+                scenario = load_scenario(path, sets or ())
         except ScenarioError as err:
             errors.print(str(err), markup=False)
             failed = True

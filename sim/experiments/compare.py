@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim.experiments.executors import Executor
-from sim.experiments.experiment import Experiment, Progress
+from sim.experiments.experiment import Experiment, Preflight, Progress
 from sim.experiments.frames import RecordSource, interval, table
 from sim.experiments.stats import half_width, newcombe_difference, paired_proportions
 from sim.experiments.store import ResultsStore
@@ -145,6 +145,7 @@ def compare(
     store: ResultsStore | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    preflight: Preflight | None = None,
 ) -> Comparison:
     """Run several scenarios on common random numbers and compare each with the first.
 
@@ -153,7 +154,9 @@ def compare(
     """
     if len(scenarios) < 2:
         raise ValueError("a comparison needs at least two scenarios")
-    experiment = Experiment(scenarios, seed, store, executor, progress, __version__)
+    experiment = Experiment(
+        scenarios, seed, store, executor, progress, __version__, preflight=preflight
+    )
     tallies = experiment.run(runs, precision, max_runs, _widest_difference)
     return Comparison(
         experiment.summaries(tallies),

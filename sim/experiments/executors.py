@@ -14,21 +14,32 @@ lost), the executor raises :class:`WorkersLost`: the batches already yielded are
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
-import signal
-from collections.abc import Iterable, Iterator
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.experiments.capacity import capacity, cores
+from sim.experiments.workers import start_worker
 from sim.model.record import Record
 from sim.model.replication import Model
 from sim.scenario import Scenario
 
 if TYPE_CHECKING:
     from distributed import Client  # the optional extra ``dask``: imported when used
+
+
+#: Seconds a Dask run waits for a worker to join a cluster that has none, before it gives up.
+NO_WORKER_PATIENCE = 120.0
+
+#: Seconds between looks at a Dask cluster while no batch finishes.
+POLL_SECONDS = 2.0
 
 
 class WorkersLost(RuntimeError):  # noqa: N818 (an event, named as the user meets it)
@@ -55,11 +66,8 @@ def run_batch(batch: Batch) -> tuple[Batch, list[Record]]:
 
 
 def default_jobs() -> int:
-    """All the cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    """All the cores this process may use (CPU affinity and a container's quota counted)."""
+    return cores()
 
 
 class SerialExecutor:
@@ -76,18 +84,24 @@ class SerialExecutor:
         """Nothing to release."""
 
 
-def _ignore_sigint() -> None:
-    # Workers leave Ctrl-C to the parent, which stops cleanly and saves what is finished.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 class ProcessExecutor:
-    """A local pool of worker processes (started with 'spawn': safe beside threads)."""
+    """A local pool of worker processes (started with 'spawn': safe beside threads).
+
+    The workers die with this process however it ends (kill -9 included) and never hold its
+    standard streams (:mod:`sim.experiments.workers`).
+    """
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_sigint)
+        # The pool starts its workers from the thread that submits work: this one, in a command.
+        on_main_thread = threading.current_thread() is threading.main_thread()
+        self._pool = ProcessPoolExecutor(
+            jobs,
+            mp_context=context,
+            initializer=start_worker,
+            initargs=(os.getpid(), on_main_thread),
+        )
 
     def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Record]]]:
         """Yield batches as they finish, keeping about two per worker in flight."""
@@ -121,10 +135,24 @@ class DaskExecutor:
     """Batches as tasks on a Dask distributed cluster (optional extra ``dask``).
 
     A worker that dies mid-batch has its task rerun elsewhere by the scheduler; the rerun gives the
-    same records, and the store keeps each replication once.
+    same records, and the store keeps each replication once. When the cluster has no worker left,
+    tasks would wait for one forever: the executor says so through ``notice`` at once, and gives
+    up (:class:`WorkersLost`) if none has joined after ``patience`` seconds.
+
+    Args:
+        address: the scheduler's address (a local cluster is started if None and no client).
+        client: a client already connected (the executor leaves it open when it closes).
+        notice: told in one line when the cluster has no worker, and when workers are back.
+        patience: seconds to wait for a worker on a cluster that has none.
     """
 
-    def __init__(self, address: str | None = None, client: Client | None = None) -> None:
+    def __init__(
+        self,
+        address: str | None = None,
+        client: Client | None = None,
+        notice: Callable[[str], None] | None = None,
+        patience: float = NO_WORKER_PATIENCE,
+    ) -> None:
         try:
             from distributed import Client
         except ImportError as err:  # the optional extra is missing
@@ -135,25 +163,32 @@ class DaskExecutor:
         self.address = address or "(a given client)"
         self._client = client if client is not None else Client(address, timeout="20s")
         self.jobs = max(1, sum(self._client.nthreads().values()))
+        self._notice = notice
+        self._patience = patience
+        self._alone_since: float | None = None
 
     def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Record]]]:
         """Yield batches as their tasks finish, keeping about two per worker thread in flight."""
-        from distributed import as_completed
+        from distributed import wait as first_done
         from distributed.comm import CommClosedError
 
         client = self._client
         todo = iter(batches)
-        first = [
-            client.submit(run_batch, b, pure=False)
-            for _, b in zip(range(2 * self.jobs), todo, strict=False)
-        ]
-        flow = as_completed(first)
+        pending = {
+            client.submit(run_batch, b, pure=False) for b in itertools.islice(todo, 2 * self.jobs)
+        }
         try:
-            for future in flow:
-                yield future.result()
-                following = next(todo, None)
-                if following is not None:
-                    flow.add(client.submit(run_batch, following, pure=False))
+            while pending:
+                try:
+                    done, pending = first_done(pending, POLL_SECONDS, "FIRST_COMPLETED")
+                except TimeoutError:  # nothing finished for a while: is anyone working?
+                    self._check_workers()
+                    continue
+                for future in done:
+                    yield future.result()
+                    following = next(todo, None)
+                    if following is not None:
+                        pending.add(client.submit(run_batch, following, pure=False))
         except (CancelledError, OSError, TimeoutError) as err:
             # Futures this executor did not cancel are cancelled by the client when it loses the
             # scheduler; a result being fetched as the scheduler goes fails with a closed comm
@@ -163,8 +198,30 @@ class DaskExecutor:
                 raise WorkersLost(f"lost the Dask scheduler at {self.address} ({why})") from err
             raise
         finally:
-            for future in list(flow.futures):
+            for future in pending:
                 future.cancel()
+
+    def _check_workers(self) -> None:
+        """Say when the cluster has no worker left; give up if none joins in time."""
+        workers = len(self._client.nthreads())
+        now = time.monotonic()
+        if workers:
+            if self._alone_since is not None and self._notice:
+                self._notice(f"sim: {workers} Dask worker(s) at {self.address} again; going on")
+            self._alone_since = None
+            return
+        if self._alone_since is None:
+            self._alone_since = now
+            if self._notice:
+                self._notice(
+                    f"sim: no Dask worker left at {self.address}: waiting up to "
+                    f"{self._patience:.0f} s for one to join (Ctrl-C stops; finished "
+                    "replications are saved)"
+                )
+        elif now - self._alone_since > self._patience:
+            raise WorkersLost(
+                f"no Dask worker at {self.address} for {self._patience:.0f} s (all of them gone)"
+            )
 
     def close(self) -> None:
         """Disconnect (and stop the cluster if this executor started it)."""
@@ -176,12 +233,21 @@ Executor = SerialExecutor | ProcessExecutor | DaskExecutor
 
 
 def make_executor(
-    kind: str = "local", jobs: int | None = None, address: str | None = None
+    kind: str = "local",
+    jobs: int | None = None,
+    address: str | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> Executor:
-    """An executor by name: ``local`` (a process pool; one job runs in this process) or ``dask``."""
+    """An executor by name: ``local`` (a process pool; one job runs in this process) or ``dask``.
+
+    A local pool has ``jobs`` workers (default: all cores), never more than the machine can hold
+    (:func:`sim.experiments.capacity.capacity`): compare the executor's ``jobs`` with the request.
+    ``notice`` hears what a Dask executor has to say while it waits (a cluster left without
+    workers).
+    """
     if kind == "dask":
-        return DaskExecutor(address)
+        return DaskExecutor(address, notice=notice)
     if kind != "local":
         raise ValueError(f"unknown executor {kind!r}; use local or dask")
-    jobs = jobs or default_jobs()
+    jobs = min(jobs or default_jobs(), capacity().jobs)
     return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)

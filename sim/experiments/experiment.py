@@ -14,18 +14,27 @@ exactly the numbers an uninterrupted run gives.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from sim.experiments.executors import Batch, Executor, SerialExecutor, WorkersLost
 from sim.experiments.frames import RecordArm, RecordSource
+from sim.experiments.preflight import replication_seconds
 from sim.experiments.store import ResultsStore, StoreError
 from sim.experiments.summary import Summary, Tally
 from sim.scenario import Scenario, scenario_hash
 
+#: Expected seconds of work in one batch at most: a stop (Ctrl-C) waits for the running batches.
+BATCH_SECONDS = 5.0
+
 Progress = Callable[[int, int], None]
 """Called with (replications done, replications wanted) as work finishes."""
+
+Preflight = Callable[[Sequence[tuple[Scenario, int]], int], None]
+"""Called before work starts with each scenario's replications still to run and the executor's
+number of workers; it may raise to stop the run before it starts (``sim.experiments.preflight``)."""
 
 
 class InterruptedRun(Exception):  # noqa: N818 (a stop, not an error)
@@ -67,6 +76,7 @@ class Experiment:
         progress: called as replications finish.
         version: the package version recorded beside each scenario.
         labels: names for the scenarios in tables (default: their names, made unique).
+        preflight: told what is about to run each time work starts (it may refuse it).
     """
 
     def __init__(
@@ -78,6 +88,7 @@ class Experiment:
         progress: Progress | None = None,
         version: str = "",
         labels: Sequence[str] | None = None,
+        preflight: Preflight | None = None,
     ) -> None:
         if seed < 0:
             raise ValueError(f"seed must be >= 0, got {seed}")
@@ -85,22 +96,28 @@ class Experiment:
         self.store = store if store is not None else ResultsStore(":memory:")
         self.executor = executor if executor is not None else SerialExecutor()
         self.progress = progress
+        self.preflight = preflight
         self.arms = _arms(scenarios, labels)
         for arm in self.arms:
             self.store.register(arm.key, arm.scenario, version)
 
     def ensure(self, runs: int) -> None:
         """Make replications 0..runs-1 of every scenario available in the store."""
+        # Only the replications already stored are held: what is missing is counted and then
+        # walked lazily, so that --runs 10000000 costs no memory before it starts.
         missing = {
-            arm.key: sorted(set(range(runs)) - self.store.done(arm.key, self.seed, runs))
-            for arm in self.arms
+            arm.key: _Missing(self.store.done(arm.key, self.seed, runs), runs) for arm in self.arms
         }
-        wanted = runs * len({arm.key for arm in self.arms})
-        done = wanted - sum(len(m) for m in missing.values())
+        wanted = runs * len(missing)
+        done = wanted - sum(m.count for m in missing.values())
         if self.progress:
             self.progress(done, wanted)
         if done == wanted:
             return
+        if self.preflight:
+            scenarios = {arm.key: arm.scenario for arm in self.arms}
+            todo = [(scenarios[key], m.count) for key, m in missing.items() if m.count]
+            self.preflight(todo, self.executor.jobs)
         try:
             for batch, records in self.executor.run(self._batches(missing)):
                 try:
@@ -117,13 +134,16 @@ class Experiment:
         except WorkersLost as lost:
             raise InterruptedRun(done, wanted, self.store.path, str(lost)) from lost
 
-    def _batches(self, missing: dict[str, list[int]]) -> Iterator[Batch]:
-        total = sum(len(m) for m in missing.values())
+    def _batches(self, missing: dict[str, _Missing]) -> Iterator[Batch]:
+        total = sum(m.count for m in missing.values())
         size = max(1, min(100, math.ceil(total / (4 * max(self.executor.jobs, 1)))))
         scenarios = {arm.key: arm.scenario for arm in self.arms}
         for key, replications in missing.items():
-            for start in range(0, len(replications), size):
-                chunk = tuple(replications[start : start + size])
+            # Slow replications travel in smaller batches: a stop waits for the batches running.
+            expected = replication_seconds(scenarios[key])
+            most = max(1, min(size, math.floor(BATCH_SECONDS / expected)))
+            todo = iter(replications)
+            while chunk := tuple(itertools.islice(todo, most)):
                 yield Batch(key, scenarios[key], self.seed, chunk)
 
     def tallies(self, runs: int) -> list[Tally]:
@@ -203,6 +223,22 @@ class Experiment:
     def close(self) -> None:
         """Release the executor."""
         self.executor.close()
+
+
+@dataclass(frozen=True)
+class _Missing:
+    """The replications 0..runs-1 of one scenario that are not in the store yet, in order."""
+
+    done: set[int]
+    runs: int
+
+    @property
+    def count(self) -> int:
+        """How many are missing."""
+        return self.runs - len(self.done)
+
+    def __iter__(self) -> Iterator[int]:
+        return (r for r in range(self.runs) if r not in self.done)
 
 
 def _arms(scenarios: Sequence[Scenario], labels: Sequence[str] | None) -> list[Arm]:

@@ -8,7 +8,7 @@ precision), where (executor) and where their records are kept (store), and summa
 from __future__ import annotations
 
 from sim.experiments.executors import Executor
-from sim.experiments.experiment import Experiment, Progress
+from sim.experiments.experiment import Experiment, Preflight, Progress
 from sim.experiments.stats import half_width
 from sim.experiments.store import ResultsStore
 from sim.experiments.summary import Summary, Tally
@@ -26,6 +26,7 @@ def run(
     store: ResultsStore | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    preflight: Preflight | None = None,
 ) -> Summary:
     """Run replications of ``scenario`` and summarise them.
 
@@ -38,13 +39,16 @@ def run(
         store: where records are kept and reused (a throwaway in-memory store if None).
         executor: where replications run (this process if None).
         progress: called with (done, wanted) as replications finish.
+        preflight: told what is about to run before it starts (it may refuse it).
 
     Returns:
         The summary: capture probability with its Wilson interval, median days, counter means.
     """
     if runs < 1:
         raise ValueError(f"runs must be >= 1, got {runs}")
-    experiment = Experiment([scenario], seed, store, executor, progress, __version__)
+    experiment = Experiment(
+        [scenario], seed, store, executor, progress, __version__, preflight=preflight
+    )
     tallies = experiment.run(runs, precision, max_runs, _capture_half_width)
     return experiment.summaries(tallies)[0]
 

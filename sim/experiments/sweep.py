@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from sim.experiments.executors import Executor
-from sim.experiments.experiment import Experiment, Progress
+from sim.experiments.experiment import Experiment, Preflight, Progress
 from sim.experiments.frames import RecordSource, table
 from sim.experiments.stats import half_width
 from sim.experiments.store import ResultsStore
@@ -128,6 +128,7 @@ def sweep(
     store: ResultsStore | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    preflight: Preflight | None = None,
 ) -> Sweep:
     """Run every point of the grid and summarise each.
 
@@ -142,6 +143,7 @@ def sweep(
         store: results store (points already there cost nothing).
         executor: where replications run.
         progress: called with (done, wanted).
+        preflight: told what is about to run before it starts (it may refuse it).
     """
     grid = [
         dict(zip([a.path for a in axes], combo, strict=True))
@@ -161,7 +163,9 @@ def sweep(
     if problems:
         raise ScenarioError(problems)
     labels = [", ".join(f"{k}={v}" for k, v in point.items()) for point in grid]
-    experiment = Experiment(scenarios, seed, store, executor, progress, __version__, labels)
+    experiment = Experiment(
+        scenarios, seed, store, executor, progress, __version__, labels, preflight=preflight
+    )
     tallies = experiment.run(runs, precision, max_runs, _widest)
     summaries = experiment.summaries(tallies)
     columns = [tuple(_typed(point).items()) for point in grid]

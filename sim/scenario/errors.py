@@ -11,7 +11,9 @@ written, the allowed keys or values with the closest one suggested.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import re
 import types
 import typing
 import unicodedata
@@ -24,6 +26,7 @@ from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic.fields import FieldInfo
 
 from sim.core.units import brief, parse_duration, shorten
+from sim.scenario.identifiers import lookalike_note, looks_alike
 from sim.scenario.schema import Scenario
 
 KeyPath = tuple[str | int, ...]
@@ -93,6 +96,8 @@ def did_you_mean(word: str, options: Iterable[str]) -> str:
     """
     by_fold: dict[str, str] = {}
     for option in options:
+        if looks_alike(word, option):  # Јudge for Judge: say what differs, since nothing shows
+            return f" (did you mean {option!r}? {lookalike_note(word, option)})"
         by_fold.setdefault(option.casefold(), option)
     close = difflib.get_close_matches(word.casefold(), list(by_fold), n=1, cutoff=0.6)
     return f" (did you mean {by_fold[close[0]]!r}?)" if close else ""
@@ -340,11 +345,32 @@ def _on_extra(error: dict[str, Any], here: _Located, got: str) -> str:
 
 
 def _on_int(error: dict[str, Any], here: _Located, got: str) -> str:
-    return f"expected a whole number{_bounds_text(here)}, got {got}"
+    return f"expected a whole number{_bounds_text(here)}, got {got}{_number_hint(error)}"
 
 
 def _on_float(error: dict[str, Any], here: _Located, got: str) -> str:
-    return f"expected a number{_bounds_text(here)}, got {got}"
+    return f"expected a number{_bounds_text(here)}, got {got}{_number_hint(error)}"
+
+
+_SEXAGESIMAL = re.compile(r"^[-+]?\d+(:[0-5]?\d)+(\.\d*)?$")
+_OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
+
+
+def _number_hint(error: dict[str, Any]) -> str:
+    """Why a value YAML 1.1 would have read as a number is not one here, and what to write."""
+    value = error.get("input")
+    if isinstance(value, bool):
+        return " (a yes/no value, not a number): write the number itself"
+    if not isinstance(value, str):
+        return ""
+    if _SEXAGESIMAL.match(value.strip()):
+        return " (old YAML would read it in base 60): write the number itself"
+    if _OCTAL.match(value.strip()):
+        return " (old YAML would read a leading 0 as octal): write it without the leading 0"
+    with contextlib.suppress(ValueError):
+        float(value)
+        return " (written as text): write a plain number, without quotes"
+    return ""
 
 
 def _on_bound(error: dict[str, Any], here: _Located, got: str) -> str:
@@ -354,7 +380,7 @@ def _on_bound(error: dict[str, Any], here: _Located, got: str) -> str:
 
 
 def _on_bool(error: dict[str, Any], here: _Located, got: str) -> str:
-    return f"expected true or false, got {got}"
+    return f"expected true or false (not yes/no, on/off or 1/0), got {got}"
 
 
 def _on_string(error: dict[str, Any], here: _Located, got: str) -> str:

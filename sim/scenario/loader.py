@@ -30,7 +30,10 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import stat
+import unicodedata
+import warnings
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -48,14 +51,19 @@ from sim.scenario.errors import (
     listing,
     schema_findings,
 )
+from sim.scenario.identifiers import check_lookalikes
 from sim.scenario.limits import (
+    DOCUMENTED,
     MAX_BYTES,
     MAX_DEPTH,
+    MAX_EXTENDS,
     MAX_NODES,
     MAX_PROBLEMS,
     check_counts,
     check_scenario,
 )
+from sim.scenario.notices import ScenarioWarning, notices
+from sim.scenario.parents import Trusted, parent_problem
 from sim.scenario.refs import check_references
 from sim.scenario.schema import Scenario
 
@@ -100,13 +108,15 @@ def _read_text(path: Path, label: str) -> tuple[str | None, Problem | None]:
         return None, Problem(label, None, "", f"cannot be read: {err}")
     if stat.S_ISDIR(mode):
         return None, Problem(label, None, "", "is a directory; give a scenario .yaml file")
+    not_a_file = "is a device or a named pipe, not a regular file; give a scenario .yaml file"
     if not stat.S_ISREG(mode):
-        return None, Problem(label, None, "", "is not a regular file; give a scenario .yaml file")
+        return None, Problem(label, None, "", not_a_file)
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+        data = _read_regular(path, MAX_BYTES + 1)
     except OSError as err:
         return None, Problem(label, None, "", f"cannot be read: {err.strerror or err}")
+    if data is None:  # it was swapped for a pipe or a device after the check above
+        return None, Problem(label, None, "", not_a_file)
     if len(data) > MAX_BYTES:
         limit = f"{MAX_BYTES // (1024 * 1024)} MB"
         return None, Problem(label, None, "", f"is larger than {limit}; is this a scenario file?")
@@ -121,6 +131,18 @@ def _read_text(path: Path, label: str) -> tuple[str | None, Problem | None]:
             label, line, "", f"is not valid UTF-8 (byte 0x{data[err.start]:02x}); save it as UTF-8"
         )
     return text, None
+
+
+def _read_regular(path: Path, most: int) -> bytes | None:
+    """Up to ``most`` bytes of ``path``, or None when it is not a regular file once opened.
+
+    Opened without blocking, so that a named pipe put in the file's place never hangs the read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return stream.read(most)
 
 
 _TOO_MANY_NODES = (
@@ -202,8 +224,11 @@ class _Builder:
             yield i, item
 
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
-        if node.tag == _TAG + "str":
-            return node.value
+        if _is_exponent_number(node):  # 1e-3: a number in YAML 1.2, text to YAML 1.1
+            return float(node.value)
+        if node.tag == _TAG + "str" or _kept_as_text(node):
+            # One spelling of a name in the document (Liège composed or decomposed alike).
+            return unicodedata.normalize("NFC", node.value)
         if node.tag not in _SCALAR_TAGS:
             self._refuse_tag(node, path)
             return None
@@ -229,7 +254,7 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             self._refuse_tag(node, path)
             return None
-        return node.value
+        return unicodedata.normalize("NFC", node.value)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -244,11 +269,12 @@ class _Builder:
             line = key_node.start_mark.line + 1
             if key in result:
                 first = self.lines[(*path, key)][1]
+                encoded = "" if key == key_node.value else ", with its accents encoded otherwise"
                 self._problem(
                     key_node,
                     (*path, key),
-                    f"key {key!r} is written twice in this map (first on line {first}); "
-                    "remove one (YAML would silently keep only the last)",
+                    f"key {key!r} is written twice in this map (first on line {first}"
+                    f"{encoded}); remove one (YAML would silently keep only the last)",
                 )
                 continue
             self.lines[(*path, key)] = (self.label, line)
@@ -276,6 +302,36 @@ class _Builder:
             for key_path, where in source_lines.items():
                 if len(key_path) > len(path) and key_path[len(path)] in added:
                     self.lines[key_path] = where
+
+
+#: YAML 1.1 readings of plain words and numbers that a scenario does not take (YAML 1.2 dropped
+#: them): ``yes``, ``no``, ``on``, ``off`` as booleans (only ``true`` and ``false`` are), ``1:20``
+#: as 80 (base 60) and ``010`` as 8 (octal). Such a value stays the text written: a name may be
+#: ``no`` or ``007``, and where a number or a yes/no value is expected the schema refuses it.
+#: The other way round, ``1e-3`` is a number (YAML 1.1 wanted ``1.0e-3``).
+_BOOLEAN_WORDS = {"true", "false"}
+_OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
+
+
+_EXPONENT_NUMBER = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$")
+
+
+def _is_exponent_number(node: yaml.ScalarNode) -> bool:
+    """True for a plain ``1e-3`` or ``2E5``, which YAML 1.1 (needing a dot) leaves as text."""
+    return (
+        node.style is None and node.tag == _TAG + "str" and bool(_EXPONENT_NUMBER.match(node.value))
+    )
+
+
+def _kept_as_text(node: yaml.ScalarNode) -> bool:
+    """True for a plain scalar that YAML 1.1 would turn into a boolean or number by old rules."""
+    if node.style is not None:  # quoted or a block: text anyway
+        return False
+    if node.tag == _TAG + "bool":
+        return node.value.lower() not in _BOOLEAN_WORDS
+    if node.tag in (_TAG + "int", _TAG + "float"):
+        return ":" in node.value or bool(_OCTAL.match(node.value))
+    return False
 
 
 def _short_tag(tag: str) -> str:
@@ -336,10 +392,27 @@ def _load_file(path: Path, label: str) -> _Loaded:
         return _Loaded(None, {}, [problem] if problem else [])
     loaded = _parse(text, label)
     if loaded.doc is not None and not isinstance(loaded.doc, dict):
-        kind = "a list" if isinstance(loaded.doc, list) else f"the value {loaded.doc!r}"
-        message = f"the top level must be a map of keys (name:, start:, ...), not {kind}"
+        # Said without quoting it: the file may not be a scenario at all (a parent named by a
+        # file someone else wrote), and its content is none of this message's business.
+        message = (
+            "the top level must be a map of keys (name:, start:, ...), not "
+            f"{_kind_of(loaded.doc)}; is this a scenario file?"
+        )
         return _Loaded(None, {}, [Problem(label, loaded.lines[()][1], "", message)])
     return loaded
+
+
+def _kind_of(value: Any) -> str:
+    """What a YAML value is, in a word (never the value itself)."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, date):
+        return "a date"
+    return "a single text"
 
 
 # --- extends --------------------------------------------------------------------------------
@@ -382,7 +455,9 @@ def _is_distribution(value: dict[Any, Any]) -> bool:
     return len(value) == 1 and next(iter(value)) in DISTRIBUTION_KINDS
 
 
-def _extend(child: _Loaded, path: Path, label: str, chain: tuple[Path, ...]) -> _Loaded:
+def _extend(
+    child: _Loaded, path: Path, label: str, chain: tuple[Path, ...], trusted: Trusted
+) -> _Loaded:
     """Resolve the child's ``extends`` (if any) and merge the child onto its parent."""
     if "extends" not in child.doc:
         return child
@@ -398,12 +473,15 @@ def _extend(child: _Loaded, path: Path, label: str, chain: tuple[Path, ...]) -> 
         return fail("give one scenario file to extend, relative to this file: extends: base.yaml")
     parent_path = path.parent / parent_name
     parent_label = os.path.normpath(os.path.join(os.path.dirname(label), parent_name))
-    if not _is_file(parent_path):
-        return fail(f"parent scenario {parent_name!r} not found (looked for {parent_path})")
+    refusal = parent_problem(parent_name, parent_path, trusted)
+    if refusal is not None:
+        return fail(refusal)
     if parent_path.resolve() in chain:
         loop = " -> ".join([*(p.name for p in chain), parent_path.name])
         return fail(f"circular extends ({loop}); a scenario cannot extend itself")
-    parent = _load_tree(parent_path, parent_label, chain)
+    if len(chain) >= MAX_EXTENDS:
+        return fail(_too_long(chain, parent_path))
+    parent = _load_tree(parent_path, parent_label, chain, trusted)
     problems = [*child.problems, *parent.problems]
     if parent.doc is None:
         return _Loaded(None, {}, problems)
@@ -416,19 +494,25 @@ def _extend(child: _Loaded, path: Path, label: str, chain: tuple[Path, ...]) -> 
     return _Loaded(merged, merged_lines, problems)
 
 
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except (OSError, ValueError):  # ValueError: a NUL character in the name
-        return False
+def _too_long(chain: tuple[Path, ...], parent: Path) -> str:
+    """Say that a chain of ``extends`` goes on past the limit, naming where it started."""
+    shown = " -> ".join(p.name for p in (*chain[:2], chain[-1]))
+    return (
+        f"the chain of extends is longer than {MAX_EXTENDS} files ({shown} -> {parent.name} -> "
+        f"...; it starts at {chain[0]}); a variant needs a parent or two, at most {MAX_EXTENDS} "
+        f"are followed ({DOCUMENTED}): is a generator extending files in a chain by mistake?"
+    )
 
 
-def _load_tree(path: Path, label: str, chain: tuple[Path, ...] = ()) -> _Loaded:
-    """Load a scenario file and, recursively, the files it extends."""
+def _load_tree(
+    path: Path, label: str, chain: tuple[Path, ...] = (), trusted: Trusted | None = None
+) -> _Loaded:
+    """Load a scenario file and, recursively, the files it extends (from trusted folders)."""
     loaded = _load_file(path, label)
     if loaded.doc is None:
         return loaded
-    return _extend(loaded, path, label, (*chain, path.resolve()))
+    trusted = trusted or Trusted.of(path)
+    return _extend(loaded, path, label, (*chain, path.resolve()), trusted)
 
 
 # --- overrides ------------------------------------------------------------------------------
@@ -581,6 +665,10 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     Raises:
         ScenarioError: with every problem of the file at once (reading, ``extends``, overrides,
             schema and cross-references), each as ``FILE:LINE: key.path: message``.
+
+    Warns:
+        ScenarioWarning: for each line that can never take effect (an event after the horizon,
+            a flag naming no one in the scenario); the scenario is returned all the same.
     """
     loaded, label = _resolve(path, overrides)
     if loaded.doc is None:
@@ -621,10 +709,13 @@ def validate_document(
         found.extend(schema_findings(err, doc))
     found.extend(check_references(doc, most=MAX_PROBLEMS + 1))
     if scenario is not None and not found and not problems:
+        found.extend(check_lookalikes(scenario))
         found.extend(check_scenario(scenario))
     everything = list(problems) + _to_problems(found, lines, file, problems)
     if everything or scenario is None:
         raise ScenarioError(_shown(everything))
+    for notice in _shown(_to_problems(notices(scenario), lines, file, ())):
+        warnings.warn(ScenarioWarning(notice), stacklevel=2)
     return scenario
 
 

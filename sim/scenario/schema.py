@@ -16,7 +16,15 @@ import unicodedata
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    model_validator,
+)
 
 from sim.core.clock import DAY_NAMES
 from sim.core.distributions import parse_dist
@@ -44,12 +52,27 @@ Delay = Annotated[Any, BeforeValidator(parse_dist)]
 MatcherField = Annotated[MatcherSpec, BeforeValidator(parse_matcher)]
 """A name matcher: ``exact``, ``soundex``... or ``{jaro_winkler: 0.92}`` (sim.names.matchers)."""
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-Weight = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+# Numbers and yes/no values are taken only as written: ``staff: true`` is not 1, ``loss: "0.1"``
+# is not 0.1 and ``normalise: yes`` is not true (YAML 1.1 habits the loader leaves as text).
+Count = Annotated[int, Strict()]
+"""A whole number, written as one (never true/false, a text or 4.0)."""
+
+Number = Annotated[float, Strict()]
+"""A number, written as one (never true/false or a text)."""
+
+YesNo = Annotated[bool, Strict()]
+"""``true`` or ``false``, written so (never yes/no, on/off or 1/0)."""
+
+Probability = Annotated[float, Strict(), Field(ge=0.0, le=1.0)]
+Weight = Annotated[float, Strict(), Field(ge=0.0, allow_inf_nan=False)]
 
 
 def _plain_text(name: str) -> str:
-    """Refuse a blank name, or one with a control character (a NUL, a tab, a line break)."""
+    """A name in one spelling (NFC), refusing a blank one and hidden characters.
+
+    Control characters (a NUL, a tab, a line break) and invisible ones (a zero-width space, a
+    joiner, a direction mark) are refused: with one, two names that look the same would differ.
+    """
     if not name.strip():
         raise ValueError("must not be blank; give a name")
     control = next((c for c in name if unicodedata.category(c) == "Cc"), None)
@@ -58,7 +81,18 @@ def _plain_text(name: str) -> str:
             f"contains the control character U+{ord(control):04X}; a name is plain text on one "
             "line: remove it"
         )
-    return name
+    hidden = next((c for c in name if unicodedata.category(c) == "Cf"), None)
+    if hidden is not None:
+        raise ValueError(
+            f"contains the invisible character {character_name(hidden)}; a name that looks the "
+            "same without it would be another name: remove it"
+        )
+    return unicodedata.normalize("NFC", name)
+
+
+def character_name(char: str) -> str:
+    """A character as a message names it: "U+200B ZERO WIDTH SPACE"."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"
 
 
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_text)]
@@ -107,7 +141,7 @@ class Zone(Block):
 class Place(Block):
     """Attributes of a place (a commune or a place outside the region)."""
 
-    population: int | None = Field(default=None, ge=0, le=1_000_000_000)
+    population: Count | None = Field(default=None, ge=0, le=1_000_000_000)
     neighbours: tuple[Name, ...] = ()
 
 
@@ -170,12 +204,12 @@ class Agency(Block):
     jurisdiction: tuple[Name, ...] | Literal["all"] | None = None
     languages: tuple[Language, ...] = Field(default=("fr",), min_length=1)
     bilingual_share: Probability = 0.0
-    staff: int = Field(default=1, ge=1, le=100_000)
+    staff: Count = Field(default=1, ge=1, le=100_000)
     triage_time: Delay = 0.0
     hours: WorkHours = None
     forget: Probability = 0.0
     belief: Belief = Belief()
-    raid_teams: int = Field(default=0, ge=0, le=10_000)
+    raid_teams: Count = Field(default=0, ge=0, le=10_000)
     raid_prep: Delay = 0.0
     raid_duration: Hours = Field(default="2h", validate_default=True)
     databases: dict[Name, Access] = Field(default_factory=dict)
@@ -185,7 +219,7 @@ class Agency(Block):
     convention: Convention | None = None
     typo_rate: Probability = 0.0
     matcher: MatcherField = Field(default="exact", validate_default=True)
-    normalise: bool = False
+    normalise: YesNo = False
 
 
 def convention_of(agency: Agency) -> str:
@@ -215,9 +249,9 @@ class Database(Block):
 
     owner: Name | None = None
     matcher: MatcherField = Field(default="exact", validate_default=True)
-    normalise: bool = False
+    normalise: YesNo = False
     wanted: tuple[Name, ...] = ()
-    others_wanted: int = Field(default=0, ge=0, le=1000)
+    others_wanted: Count = Field(default=0, ge=0, le=1000)
     hit_delay: Delay = 0.0
     alerts: DatabaseAlerts | None = None
 
@@ -225,7 +259,7 @@ class Database(Block):
 class LanguageDesk(Block):
     """The language barrier between French- and Dutch-speaking services."""
 
-    translators: int = Field(default=1, ge=1, le=10_000)
+    translators: Count = Field(default=1, ge=1, le=10_000)
     translation_time: Delay = 0.0
     hours: WorkHours = None
     misread_translated: Probability = 0.0
@@ -285,7 +319,7 @@ class Outings(Block):
     rate: PerHour
     starts: DailyWindow | None = None
     duration: Delay = "3h"
-    visibility: float = Field(default=1.0, ge=0.0, le=1000.0)
+    visibility: Number = Field(default=1.0, ge=0.0, le=1000.0)
     haunts: dict[Name, Haunt] = Field(min_length=1)
 
 
@@ -415,8 +449,8 @@ class Flag(RegisterEntry):
     """A wanted flag entered in a database or an agency's own files."""
 
     name: Name
-    ambiguous: bool = False
-    verbatim: bool = False
+    ambiguous: YesNo = False
+    verbatim: YesNo = False
 
 
 class Link(RegisterEntry):
@@ -438,7 +472,7 @@ class DatedTip(Block):
     to: Name
     place: Name | None = None
     house: Name | None = None
-    current: bool = False
+    current: YesNo = False
     name: Name | None = None
     language: Language | None = None
 
@@ -534,7 +568,7 @@ class Names(Block):
     spelling is off unless a scenario turns it on); 1 is the conventions' calibrated strength.
     """
 
-    variation: float = Field(default=0.0, ge=0.0, le=10.0)
+    variation: Number = Field(default=0.0, ge=0.0, le=10.0)
 
 
 # --- the scenario ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import numpy as np
 from sim.analysis.losses import TipLosses, from_summary
 from sim.experiments.compare import Difference, differences
 from sim.experiments.executors import Executor
-from sim.experiments.experiment import Experiment, Progress
+from sim.experiments.experiment import Experiment, Preflight, Progress
 from sim.experiments.stats import half_width
 from sim.experiments.store import ResultsStore
 from sim.experiments.summary import Summary, Tally
@@ -101,6 +101,7 @@ def build_report(
     store: ResultsStore | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    preflight: Preflight | None = None,
     command: str = "",
 ) -> Path:
     """Run the scenarios and write a self-contained HTML report into ``out``.
@@ -117,6 +118,7 @@ def build_report(
         store: where replications are kept and reused (a throwaway in-memory store if None).
         executor: where replications run (this process if None).
         progress: called with (done, wanted) as replications finish.
+        preflight: told what is about to run before it starts (it may refuse it).
         command: the command line that asked for the report (shown under provenance).
 
     Returns:
@@ -132,7 +134,9 @@ def build_report(
         for p in paths
     ]
     documents = [scenario_document(p, overrides) for p in paths]
-    experiment = Experiment(scenarios, seed, store, executor, progress, __version__)
+    experiment = Experiment(
+        scenarios, seed, store, executor, progress, __version__, preflight=preflight
+    )
     tallies = experiment.run(runs, precision, max_runs, _widest)
     summaries = [t.summary() for t in tallies]
     folder = Path(out)
