@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from sim.analysis.attribution import DEFAULT_ORDERS, Attribution, attribute
 from sim.cli.common import (
+    DEFAULT_STORE,
     Address,
     ExecutorName,
     Jobs,
@@ -30,9 +30,14 @@ from sim.cli.common import (
     report_plots,
     writing,
 )
-from sim.experiments.store import DEFAULT_PATH
-from sim.outputs.files import slug
-from sim.scenario import ScenarioError
+
+if TYPE_CHECKING:
+    from sim.analysis.attribution import Attribution
+
+#: Sampled removal orders when a scenario has more than eight frictions (the library's
+#: ``sim.analysis.attribution.DEFAULT_ORDERS``; repeated so that the command line starts without
+#: importing the model, and kept equal by a test).
+DEFAULT_ORDERS = 24
 
 
 def attribute_command(
@@ -50,7 +55,7 @@ def attribute_command(
     jobs: Jobs = None,
     executor: ExecutorName = "local",
     address: Address = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     quiet: Quiet = False,
     out: Out = None,
     no_plots: NoPlots = False,
@@ -60,6 +65,10 @@ def attribute_command(
     The tornado plots go to --out, by default reports/<scenario>-attribution/.
     """
     load_or_exit(scenario, sets)  # every problem of the file before the store is opened
+    from sim.analysis.attribution import attribute
+    from sim.outputs.files import slug
+    from sim.scenario import ScenarioError
+
     if not no_plots:
         check_folder(out or Path("reports"))
     with experiment_setup(jobs, executor, address, store, quiet) as setup:

@@ -10,8 +10,6 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import Json, console, errors, load_or_exit
-from sim.experiments.bench import BUNDLED
-from sim.experiments.bench import bench as measure
 
 #: What each figure should reach (DESIGN targets; ratios, since absolute times are noisy).
 TARGETS: dict[str, tuple[str, float]] = {
@@ -22,7 +20,14 @@ TARGETS: dict[str, tuple[str, float]] = {
 
 
 def bench(
-    scenario: Annotated[Path, typer.Option("--scenario", help="Scenario to time.")] = BUNDLED,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            help="Scenario to time (default: the bundled scenarios/brussels-2015.yaml).",
+            show_default=False,
+        ),
+    ] = None,
     runs: Annotated[int, typer.Option("--runs", help="Replications for the rates.", min=10)] = 300,
     skip_10k: Annotated[
         bool, typer.Option("--skip-10k", help="Skip the 10,000-replication memory run.")
@@ -30,6 +35,10 @@ def bench(
     as_json: Json = False,
 ) -> None:
     """Measure replications/s, event rate against bare simpy, 2-process speed-up and memory."""
+    from sim.experiments.bench import BUNDLED
+    from sim.experiments.bench import bench as measure
+
+    scenario = scenario or BUNDLED
     load_or_exit(scenario)  # a bad file is bad input (exit code 2), not an internal error
     say = None if as_json else (lambda text: errors.print(text, markup=False))
     figures = measure(scenario, runs=runs, with_10k=not skip_10k, say=say)

@@ -11,22 +11,22 @@ import logging
 import os
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-from rich.progress import Progress as RichProgress
 
-from sim.experiments.executors import Executor, make_executor
-from sim.experiments.experiment import InterruptedRun, Progress
-from sim.experiments.store import ResultsStore, StoreError
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.cli.progress import progress_bar
+
+if TYPE_CHECKING:  # imported where used: `sim --help` and typos load neither model nor numpy
+    from sim.experiments.executors import Executor
+    from sim.experiments.experiment import Progress
+    from sim.experiments.store import ResultsStore
+    from sim.scenario import Scenario
 
 #: Where tables go; JSON goes to stdout directly so that it stays one parseable object.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
@@ -41,6 +41,11 @@ MAX_SEED = 2**63 - 1
 
 #: Most local worker processes.
 MAX_JOBS = 1024
+
+#: The results store every experiment command uses unless told otherwise (the library's
+#: ``sim.experiments.store.DEFAULT_PATH``, repeated here so that the command line starts without
+#: importing the store and the model; a test keeps the two equal).
+DEFAULT_STORE = Path("reports/results.sqlite")
 
 ScenarioPath = Annotated[Path, typer.Argument(help="A scenario YAML file.", show_default=False)]
 Runs = Annotated[
@@ -68,6 +73,8 @@ def bad_input(message: str) -> NoReturn:
 
 def load_or_exit(path: Path, overrides: list[str] | None = None) -> Scenario:
     """Load a scenario, or print every problem of it and exit with code 2."""
+    from sim.scenario import ScenarioError, load_scenario
+
     try:
         return load_scenario(path, overrides or ())
     except ScenarioError as err:
@@ -264,6 +271,10 @@ def experiment_setup(
     jobs: int | None, executor: str, address: str | None, store: Path, quiet: bool
 ) -> Iterator[Setup]:
     """Open the store and the executor, show progress, and stop cleanly on Ctrl-C or SIGTERM."""
+    from sim.experiments.executors import make_executor
+    from sim.experiments.experiment import InterruptedRun
+    from sim.experiments.store import ResultsStore, StoreError
+
     if executor not in ("local", "dask"):
         bad_input(f"--executor: unknown executor {executor!r}; use local or dask")
     if executor == "dask" and not address:
@@ -281,7 +292,7 @@ def experiment_setup(
             bad_input(f"--executor {executor}: {err}")
         show = not quiet and sys.stdout.isatty() and sys.stderr.isatty()
         try:
-            with progress_bar(show) as progress:
+            with progress_bar(show, errors) as progress:
                 yield Setup(results, runner, progress)
         except InterruptedRun as stop:
             if stop.cause:  # the workers went away: a failure of the machine, not of the input
@@ -299,31 +310,3 @@ def experiment_setup(
         finally:
             runner.close()
             results.close()
-
-
-@contextmanager
-def progress_bar(show: bool) -> Iterator[Progress | None]:
-    """A rich progress bar on stderr (replications done, rate, time left), or nothing."""
-    if not show:
-        yield None
-        return
-    columns = (
-        TextColumn("replications"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TimeRemainingColumn(),
-    )
-    with RichProgress(*columns, console=errors, transient=True) as bar:
-        task = bar.add_task("run", total=None, rate="")
-        started: list[tuple[float, int]] = []
-
-        def update(done: int, wanted: int) -> None:
-            now = time.monotonic()
-            if not started:
-                started.append((now, done))
-            t0, d0 = started[0]
-            rate = f"{(done - d0) / (now - t0):.0f}/s" if now > t0 and done > d0 else ""
-            bar.update(task, completed=done, total=wanted, rate=rate)
-
-        yield update

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from sim.cli.common import (
+    DEFAULT_STORE,
     Address,
     ExecutorName,
     Jobs,
@@ -32,11 +33,9 @@ from sim.cli.common import (
     writing,
 )
 from sim.cli.run import format_days
-from sim.experiments.compare import Comparison
-from sim.experiments.compare import compare as compare_scenarios
-from sim.experiments.store import DEFAULT_PATH
-from sim.outputs.figures import compare_figures, write_figures
-from sim.outputs.files import slug
+
+if TYPE_CHECKING:
+    from sim.experiments.compare import Comparison
 
 
 def compare(
@@ -52,7 +51,7 @@ def compare(
     jobs: Jobs = None,
     executor: ExecutorName = "local",
     address: Address = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     quiet: Quiet = False,
     out: Out = None,
     no_plots: NoPlots = False,
@@ -65,6 +64,10 @@ def compare(
     if len(scenarios) < 2:
         bad_input("sim compare: give at least two scenario files (the first is the baseline)")
     loaded = [load_or_exit(path, sets) for path in scenarios]
+    from sim.experiments.compare import compare as compare_scenarios
+    from sim.outputs.figures import compare_figures, write_figures
+    from sim.outputs.files import slug
+
     folder = out or Path("reports") / ("compare-" + "-vs-".join(slug(s.name) for s in loaded))
     if not no_plots:
         check_folder(folder)

@@ -10,23 +10,32 @@ from typing import IO, Annotated
 
 import typer
 
-from sim.cli.common import Seed, Sets, StorePath, bad_input, check_file, load_or_exit, writing
-from sim.experiments.store import DEFAULT_PATH, ResultsStore, StoreError
-from sim.model.record import RECORD_KEYS
-from sim.outputs.files import atomic_writer
-from sim.scenario import scenario_hash
+from sim.cli.common import (
+    DEFAULT_STORE,
+    Seed,
+    Sets,
+    StorePath,
+    bad_input,
+    check_file,
+    load_or_exit,
+    writing,
+)
 
 
 def export(
     scenario: Annotated[Path, typer.Argument(help="The scenario whose records to export.")],
     seed: Seed = 0,
     sets: Sets = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="CSV file to write (default: stdout).")
     ] = None,
 ) -> None:
     """Write the stored replications of a scenario and seed as CSV."""
+    from sim.experiments.store import ResultsStore, StoreError
+    from sim.outputs.files import atomic_writer
+    from sim.scenario import scenario_hash
+
     loaded = load_or_exit(scenario, sets)
     check_file(out)
     if not store.exists():
@@ -48,6 +57,8 @@ def export(
 
 
 def _write(handle: IO[str], rows: Iterable[Mapping[str, object]]) -> None:
+    from sim.model.record import RECORD_KEYS
+
     writer = csv.DictWriter(handle, fieldnames=list(RECORD_KEYS))
     writer.writeheader()
     writer.writerows(rows)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from sim.cli.common import (
+    DEFAULT_STORE,
     Address,
     ExecutorName,
     Jobs,
@@ -27,9 +28,6 @@ from sim.cli.common import (
     load_or_exit,
     writing,
 )
-from sim.experiments.store import DEFAULT_PATH
-from sim.outputs.report import build_report
-from sim.scenario import ScenarioError
 
 
 def report(
@@ -45,7 +43,7 @@ def report(
     jobs: Jobs = None,
     executor: ExecutorName = "local",
     address: Address = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     quiet: Quiet = False,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="The report's folder (index.html and its files).")
@@ -57,6 +55,9 @@ def report(
     """
     for path in scenarios:  # every problem of every file before any run starts
         load_or_exit(path, sets)
+    from sim.outputs.report import build_report
+    from sim.scenario import ScenarioError
+
     check_folder(out)
     command = shlex.join(["sim", *sys.argv[1:]])
     with experiment_setup(jobs, executor, address, store, quiet) as setup:

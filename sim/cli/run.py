@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
 from sim.cli.common import (
+    DEFAULT_STORE,
     Address,
     ExecutorName,
     Jobs,
@@ -29,11 +31,9 @@ from sim.cli.common import (
     report_plots,
     writing,
 )
-from sim.experiments.runner import run as run_scenario
-from sim.experiments.store import DEFAULT_PATH
-from sim.experiments.summary import Summary
-from sim.outputs.figures import run_figures, tally_from_store, write_figures
-from sim.outputs.files import slug
+
+if TYPE_CHECKING:
+    from sim.experiments.summary import Summary
 
 #: Counters shown in the table (all of them are in --json).
 SHOWN = (
@@ -65,7 +65,7 @@ def run(
     jobs: Jobs = None,
     executor: ExecutorName = "local",
     address: Address = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     quiet: Quiet = False,
     out: Out = None,
     no_plots: NoPlots = False,
@@ -75,7 +75,11 @@ def run(
     Plots (capture probability, survival curve, tip-loss waterfall) go to --out, by default
     reports/<scenario name>/.
     """
-    loaded = load_or_exit(scenario, sets)
+    loaded = load_or_exit(scenario, sets)  # bad input is answered before the model is loaded
+    from sim.experiments.runner import run as run_scenario
+    from sim.outputs.figures import run_figures, tally_from_store, write_figures
+    from sim.outputs.files import slug
+
     folder = out or Path("reports") / slug(loaded.name)
     if not no_plots:
         check_folder(folder)

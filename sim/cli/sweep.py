@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from sim.cli.common import (
+    DEFAULT_STORE,
     Address,
     ExecutorName,
     Jobs,
@@ -33,12 +34,9 @@ from sim.cli.common import (
     writing,
 )
 from sim.cli.run import format_days
-from sim.experiments.store import DEFAULT_PATH
-from sim.experiments.sweep import SweepPoint, parse_vary
-from sim.experiments.sweep import sweep as sweep_scenario
-from sim.outputs.figures import sweep_figures, write_figures
-from sim.outputs.files import slug
-from sim.scenario import ScenarioError
+
+if TYPE_CHECKING:
+    from sim.experiments.sweep import SweepPoint
 
 
 def sweep(
@@ -60,7 +58,7 @@ def sweep(
     jobs: Jobs = None,
     executor: ExecutorName = "local",
     address: Address = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     quiet: Quiet = False,
     out: Out = None,
     no_plots: NoPlots = False,
@@ -70,6 +68,12 @@ def sweep(
     The plot (a line with its band for one parameter, a heatmap for two) goes to --out, by
     default reports/<scenario name>-sweep/.
     """
+    from sim.experiments.sweep import parse_vary
+    from sim.experiments.sweep import sweep as sweep_scenario
+    from sim.outputs.figures import sweep_figures, write_figures
+    from sim.outputs.files import slug
+    from sim.scenario import ScenarioError
+
     try:
         axes = [parse_vary(text) for text in vary]
     except ScenarioError as err:

@@ -17,9 +17,6 @@ from sim.cli.common import (
     load_or_exit,
     writing,
 )
-from sim.outputs.files import slug
-from sim.outputs.story import tell
-from sim.outputs.trace import disagreements, parse_days, trace, write_trace
 
 
 def trace_command(
@@ -52,6 +49,10 @@ def trace_command(
     show: Annotated[bool, typer.Option("--print", help="Also print the story.")] = False,
 ) -> None:
     """Tell one replication's story: its ledger (every tip's path), a timeline and the story."""
+    from sim.outputs.files import slug
+    from sim.outputs.story import tell
+    from sim.outputs.trace import disagreements, parse_days, trace, write_trace
+
     if fmt not in ("csv", "jsonl"):
         bad_input(f"--format: unknown ledger format {fmt!r}; use csv or jsonl")
     window = None

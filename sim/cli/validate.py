@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from sim.cli.common import Sets, console, errors
-from sim.scenario import ScenarioError, load_scenario, scenario_hash
 
 
 def validate(
@@ -16,6 +15,8 @@ def validate(
     sets: Sets = None,
 ) -> None:
     """Validate scenario files: exit 0 when all are valid, 2 when any is not."""
+    from sim.scenario import ScenarioError, load_scenario, scenario_hash
+
     failed = False
     for path in paths:
         try:
