@@ -24,7 +24,7 @@ class Sizes:
 
 
 QUICK = Sizes(100, 400, False, "quick figures (about a minute on two cores; --full for more)")
-FULL = Sizes(300, 600, True, "full figures (about four minutes on two cores)")
+FULL = Sizes(300, 600, True, "full figures (about three minutes on two idle cores)")
 
 #: What each figure should reach (DESIGN targets; ratios, since absolute times are noisy).
 TARGETS: dict[str, tuple[str, float]] = {
@@ -60,7 +60,7 @@ def bench(
         typer.Option(
             "--full",
             help="The long figures too: larger samples and the 10,000-replication memory and "
-            "time run (about four minutes on two cores instead of one).",
+            "time run (about three minutes on two idle cores instead of one).",
         ),
     ] = False,
     as_json: Json = False,
