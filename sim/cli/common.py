@@ -24,7 +24,7 @@ from sim.cli.progress import progress_bar
 
 if TYPE_CHECKING:  # imported where used: `sim --help` and typos load neither model nor numpy
     from sim.experiments.executors import Executor
-    from sim.experiments.experiment import Progress
+    from sim.experiments.experiment import PrecisionOutcome, Progress
     from sim.experiments.store import ResultsStore
     from sim.scenario import Scenario
 
@@ -48,8 +48,22 @@ MAX_JOBS = 1024
 DEFAULT_STORE = Path("reports/results.sqlite")
 
 ScenarioPath = Annotated[Path, typer.Argument(help="A scenario YAML file.", show_default=False)]
+#: Replications a command runs by default, and the first round of a run with --precision (which
+#: then grows only as far as the target needs).
+DEFAULT_RUNS = 1000
+PILOT_RUNS = 100
+
 Runs = Annotated[
-    int, typer.Option("--runs", "-n", help="Number of replications.", min=1, max=MAX_RUNS)
+    int | None,
+    typer.Option(
+        "--runs",
+        "-n",
+        help=f"Number of replications (default {DEFAULT_RUNS:,}); with --precision, the first "
+        f"round (default {PILOT_RUNS}).",
+        min=1,
+        max=MAX_RUNS,
+        show_default=False,
+    ),
 ]
 Seed = Annotated[
     int, typer.Option("--seed", "-s", help="Master random seed (>= 0).", min=0, max=MAX_SEED)
@@ -63,6 +77,21 @@ Sets = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
+
+
+def first_runs(runs: int | None, precision: float | None) -> int:
+    """Replications to start with: the user's number, or the default for this kind of run."""
+    if runs is not None:
+        return runs
+    return PILOT_RUNS if precision is not None else DEFAULT_RUNS
+
+
+def say_precision(outcome: PrecisionOutcome | None, of: str, as_json: bool) -> None:
+    """Say whether a precision target was reached (stderr beside --json output)."""
+    if outcome is None:
+        return
+    where = errors if as_json else console
+    where.print(outcome.sentence(of), markup=False)
 
 
 def bad_input(message: str) -> NoReturn:

@@ -28,8 +28,10 @@ from sim.cli.common import (
     check_folder,
     console,
     experiment_setup,
+    first_runs,
     load_or_exit,
     report_plots,
+    say_precision,
     writing,
 )
 from sim.cli.run import format_days
@@ -42,7 +44,7 @@ def compare(
     scenarios: Annotated[
         list[Path], typer.Argument(help="Two or more scenario files; the first is the baseline.")
     ],
-    runs: Runs = 1000,
+    runs: Runs = None,
     seed: Seed = 0,
     sets: Sets = None,
     as_json: Json = False,
@@ -65,6 +67,8 @@ def compare(
         bad_input("sim compare: give at least two scenario files (the first is the baseline)")
     loaded = [load_or_exit(path, sets) for path in scenarios]
     from sim.experiments.compare import compare as compare_scenarios
+    from sim.experiments.experiment import PrecisionOutcome
+    from sim.experiments.stats import half_width
     from sim.outputs.figures import compare_figures, write_figures
     from sim.outputs.files import slug
 
@@ -74,7 +78,7 @@ def compare(
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
         result = compare_scenarios(
             loaded,
-            runs,
+            first_runs(runs, precision),
             seed,
             precision=precision,
             max_runs=max_runs,
@@ -86,6 +90,10 @@ def compare(
         print(json.dumps(result.to_dict(), allow_nan=False))
     else:
         console.print(comparison_table(result))
+    if precision is not None:
+        width = max(half_width(d.ci95) for d in result.differences)
+        outcome = PrecisionOutcome(precision, width, result.summaries[0].runs, max_runs)
+        say_precision(outcome, "the widest paired difference", as_json)
     if not no_plots:
         with writing("the plots", folder):
             paths = write_figures(compare_figures(result), folder)

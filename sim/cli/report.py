@@ -25,7 +25,9 @@ from sim.cli.common import (
     check_folder,
     console,
     experiment_setup,
+    first_runs,
     load_or_exit,
+    say_precision,
     writing,
 )
 
@@ -35,7 +37,7 @@ def report(
         list[Path],
         typer.Argument(help="One or more scenario files; the first is the baseline."),
     ],
-    runs: Runs = 1000,
+    runs: Runs = None,
     seed: Seed = 0,
     sets: Sets = None,
     precision: Precision = None,
@@ -55,7 +57,7 @@ def report(
     """
     for path in scenarios:  # every problem of every file before any run starts
         load_or_exit(path, sets)
-    from sim.outputs.report import build_report
+    from sim.outputs.report import make_report
     from sim.scenario import ScenarioError
 
     check_folder(out)
@@ -63,10 +65,10 @@ def report(
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
         try:
             with writing("the report", out):
-                index = build_report(
+                data = make_report(
                     scenarios,
                     out,
-                    runs,
+                    first_runs(runs, precision),
                     seed,
                     overrides=sets or (),
                     precision=precision,
@@ -78,4 +80,6 @@ def report(
                 )
         except ScenarioError as err:
             bad_input(str(err))
-    console.print(f"report: {index}", markup=False)
+    console.print(f"report: {data.index}", markup=False)
+    what = "the widest paired difference" if len(scenarios) > 1 else "the capture probability"
+    say_precision(data.precision, what, as_json=False)

@@ -27,8 +27,10 @@ from sim.cli.common import (
     check_folder,
     console,
     experiment_setup,
+    first_runs,
     load_or_exit,
     report_plots,
+    say_precision,
     writing,
 )
 
@@ -56,7 +58,7 @@ SHOWN = (
 
 def run(
     scenario: ScenarioPath,
-    runs: Runs = 1000,
+    runs: Runs = None,
     seed: Seed = 0,
     sets: Sets = None,
     as_json: Json = False,
@@ -76,7 +78,9 @@ def run(
     reports/<scenario name>/.
     """
     loaded = load_or_exit(scenario, sets)  # bad input is answered before the model is loaded
+    from sim.experiments.experiment import PrecisionOutcome
     from sim.experiments.runner import run as run_scenario
+    from sim.experiments.stats import half_width
     from sim.outputs.figures import run_figures, tally_from_store, write_figures
     from sim.outputs.files import slug
 
@@ -86,7 +90,7 @@ def run(
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
         summary = run_scenario(
             loaded,
-            runs=runs,
+            runs=first_runs(runs, precision),
             seed=seed,
             precision=precision,
             max_runs=max_runs,
@@ -99,6 +103,10 @@ def run(
         print(json.dumps(summary.to_dict(), allow_nan=False))
     else:
         console.print(summary_table(summary))
+    if precision is not None:
+        width = half_width(summary.ci95)
+        outcome = PrecisionOutcome(precision, width, summary.runs, max_runs)
+        say_precision(outcome, "the capture probability", as_json)
     if tally is not None:
         with writing("the plots", folder):
             paths = write_figures(run_figures(tally), folder)

@@ -29,8 +29,10 @@ from sim.cli.common import (
     check_folder,
     console,
     experiment_setup,
+    first_runs,
     load_or_exit,
     report_plots,
+    say_precision,
     writing,
 )
 from sim.cli.run import format_days
@@ -49,7 +51,7 @@ def sweep(
             show_default=False,
         ),
     ],
-    runs: Runs = 1000,
+    runs: Runs = None,
     seed: Seed = 0,
     sets: Sets = None,
     as_json: Json = False,
@@ -68,6 +70,8 @@ def sweep(
     The plot (a line with its band for one parameter, a heatmap for two) goes to --out, by
     default reports/<scenario name>-sweep/.
     """
+    from sim.experiments.experiment import PrecisionOutcome
+    from sim.experiments.stats import half_width
     from sim.experiments.sweep import parse_vary
     from sim.experiments.sweep import sweep as sweep_scenario
     from sim.outputs.figures import sweep_figures, write_figures
@@ -87,7 +91,7 @@ def sweep(
             points = sweep_scenario(
                 scenario,
                 axes,
-                runs,
+                first_runs(runs, precision),
                 seed,
                 overrides=sets or (),
                 precision=precision,
@@ -102,6 +106,10 @@ def sweep(
         print(json.dumps([p.to_dict() for p in points], allow_nan=False))
     else:
         console.print(sweep_table(points))
+    if precision is not None:
+        width = max(half_width(p.summary.ci95) for p in points)
+        outcome = PrecisionOutcome(precision, width, points[0].summary.runs, max_runs)
+        say_precision(outcome, "the least precise grid point", as_json)
     if not no_plots:
         with writing("the plot", folder):
             paths = write_figures(sweep_figures(points, base), folder)

@@ -23,7 +23,7 @@ import numpy as np
 from sim.analysis.losses import TipLosses, from_summary
 from sim.experiments.compare import Difference, differences
 from sim.experiments.executors import Executor
-from sim.experiments.experiment import Experiment, Progress
+from sim.experiments.experiment import Experiment, PrecisionOutcome, Progress
 from sim.experiments.stats import half_width
 from sim.experiments.store import ResultsStore
 from sim.experiments.summary import Summary, Tally
@@ -86,6 +86,8 @@ class ReportData:
     date: str
     version: str
     software: list[tuple[str, str]]
+    precision: PrecisionOutcome | None = None
+    index: Path = Path("index.html")
 
 
 def build_report(
@@ -102,6 +104,39 @@ def build_report(
     progress: Progress | None = None,
     command: str = "",
 ) -> Path:
+    """Run the scenarios and write a self-contained HTML report into ``out``; its page's path.
+
+    See :func:`make_report` for the arguments.
+    """
+    return make_report(
+        paths,
+        out,
+        runs,
+        seed,
+        overrides=overrides,
+        precision=precision,
+        max_runs=max_runs,
+        store=store,
+        executor=executor,
+        progress=progress,
+        command=command,
+    ).index
+
+
+def make_report(
+    paths: Sequence[str | Path],
+    out: str | Path,
+    runs: int = 1000,
+    seed: int = 0,
+    *,
+    overrides: Sequence[str] = (),
+    precision: float | None = None,
+    max_runs: int = 100_000,
+    store: ResultsStore | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    command: str = "",
+) -> ReportData:
     """Run the scenarios and write a self-contained HTML report into ``out``.
 
     Args:
@@ -118,7 +153,8 @@ def build_report(
         command: the command line that asked for the report (shown under provenance).
 
     Returns:
-        The path of ``index.html``.
+        What the page shows, with the page's path (``index``) and, with a precision target,
+        whether it was reached.
 
     Raises:
         ScenarioError: a scenario file is not valid.
@@ -152,12 +188,14 @@ def build_report(
         date=today(),
         version=__version__,
         software=_software(),
+        precision=experiment.outcome,
+        index=folder / "index.html",
     )
     write_text(folder / "style.css", page.stylesheet())
-    index = write_text(folder / "index.html", page.render(data))
+    write_text(data.index, page.render(data))
     written = [f"{stem}.{kind}" for stem in figures for kind in ("png", "svg")]
     retire_stale(folder, [*written, "story.txt", "style.css", "index.html"])
-    return index
+    return data
 
 
 #: The report's list of the files it wrote, kept in its folder for the next build.
