@@ -101,7 +101,13 @@ def compare(
 
 
 def comparison_table(result: Comparison) -> Table:
-    """One table: the baseline, then every other scenario ranked by its paired gain over it."""
+    """One table: the baseline, then every other scenario ranked by its paired gain over it.
+
+    A direction ("more often", "less often") is written only when the paired interval excludes
+    zero; otherwise "no clear difference".
+    """
+    from sim.outputs.wording import verdict
+
     base = result.summaries[0]
     table = Table(
         title=f"{base.runs} paired runs, seed {base.seed} (difference from {base.scenario})"
@@ -113,6 +119,7 @@ def comparison_table(result: Comparison) -> Table:
     table.add_column("median days", justify="right")
     table.add_column("difference", justify="right")
     table.add_column("paired 95% CI", justify="right")
+    table.add_column("the paired CI supports")
     table.add_column("unpaired 95% CI", justify="right")
     diffs = {d.b: d for d in result.differences}
     ranked = sorted(result.summaries[1:], key=lambda s: -diffs[s.scenario].capture_rate_diff)
@@ -127,11 +134,12 @@ def comparison_table(result: Comparison) -> Table:
         ]
         d = diffs.get(summary.scenario)
         if d is None:
-            row += ["(baseline)", "", ""]
+            row += ["baseline", "", "", ""]
         else:
             row += [
                 f"{d.capture_rate_diff:+.3f}",
                 f"{d.ci95[0]:+.3f} to {d.ci95[1]:+.3f}",
+                verdict(d.ci95),
                 f"{d.unpaired_ci95[0]:+.3f} to {d.unpaired_ci95[1]:+.3f}",
             ]
         table.add_row(*row)
