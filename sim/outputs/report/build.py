@@ -17,7 +17,7 @@ import json
 import math
 import platform
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -120,6 +120,7 @@ class ReportData:
     precision: PrecisionOutcome | None = None
     index: Path = Path("index.html")
     overrides: tuple[str, ...] = ()
+    changes: list[tuple[str, list[Setting]]] = field(default_factory=list)
 
 
 def build_report(
@@ -223,6 +224,10 @@ def make_report(
         precision=experiment.outcome,
         index=folder / "index.html",
         overrides=tuple(overrides),
+        changes=[
+            (s.name, grouped(document_diff([documents[0], d])))
+            for s, d in zip(scenarios[1:], documents[1:], strict=True)
+        ],
     )
     write_text(folder / "style.css", page.stylesheet())
     write_text(data.index, page.render(data))

@@ -13,10 +13,11 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from sim.analysis.losses import CAPTURE_LABEL
-from sim.outputs.wording import points, verdict
+from sim.outputs.wording import NO_CLEAR_DIFFERENCE, points, verdict
 
 if TYPE_CHECKING:
     from sim.experiments.compare import Difference
+    from sim.experiments.summary import Summary
     from sim.outputs.report.build import ReportData
 
 #: What each figure shows: (alt text, caption).
@@ -43,7 +44,8 @@ FIGURES: dict[str, tuple[str, str]] = {
     ),
     "frictions": (
         "Friction counters per run",
-        "Mean per run of the counters that measure friction (symmetric log scale).",
+        "Mean per run of each counter that measures friction, one panel each on its own linear "
+        "scale (compare a setup with another within a panel, not across panels).",
     ),
     "timeline": (
         "Timeline of the whole replication told above",
@@ -130,7 +132,9 @@ def render(data: ReportData) -> str:
 def _title(names: list[str]) -> str:
     if len(names) == 1:
         return f"How often does {names[0]} catch the fugitive?"
-    return f"Does {' or '.join(names[1:])} catch the fugitive more often than {names[0]}?"
+    if len(names) == 2:
+        return f"Does {names[1]} catch the fugitive more often than {names[0]}?"
+    return f"Which of {len(names) - 1} setups catch the fugitive more often than {names[0]}?"
 
 
 def _question(names: list[str], horizon_days: float) -> str:
@@ -153,18 +157,48 @@ def _lede(data: ReportData) -> str:
         f"<strong>{_pct(s0.capture_rate)}</strong> of {s0.runs:,} runs "
         f"(95 % interval {_pct(s0.ci95[0])} to {_pct(s0.ci95[1])})."
     ]
-    for s, d in zip(data.summaries[1:], data.differences, strict=True):
-        parts.append(
-            f"<strong>{escape(s.scenario)}</strong> captures him in "
-            f"<strong>{_pct(s.capture_rate)}</strong> ({_pct(s.ci95[0])} to {_pct(s.ci95[1])}): "
-            f"on the same fugitive and the same tips, <strong>{points(d.capture_rate_diff, d.ci95)}"
-            f"</strong> (paired 95 % interval {100 * d.ci95[0]:+.1f} to "
-            f"{100 * d.ci95[1]:+.1f} points)."
-        )
+    if len(data.differences) == 1:
+        parts.append(_one_difference(data.summaries[1], data.differences[0]))
+    elif data.differences:
+        parts.append(_many_differences(data))
     if data.precision is not None:
         what = "the widest paired difference" if data.differences else "the capture probability"
         parts.append(escape(data.precision.sentence(what).capitalize() + "."))
     return " ".join(parts)
+
+
+def _one_difference(s: Summary, d: Difference) -> str:
+    return (
+        f"<strong>{escape(s.scenario)}</strong> captures him in "
+        f"<strong>{_pct(s.capture_rate)}</strong> ({_pct(s.ci95[0])} to {_pct(s.ci95[1])}): "
+        f"on the same fugitive and the same tips, <strong>{points(d.capture_rate_diff, d.ci95)}"
+        f"</strong> (paired 95 % interval {100 * d.ci95[0]:+.1f} to {100 * d.ci95[1]:+.1f} points)."
+    )
+
+
+def _many_differences(data: ReportData) -> str:
+    """The other setups grouped by what their paired intervals support (many would not read)."""
+    groups: dict[str, list[str]] = {}
+    for d in sorted(data.differences, key=lambda d: -d.capture_rate_diff):
+        said = verdict(d.ci95)
+        if said == NO_CLEAR_DIFFERENCE:
+            groups.setdefault(said, []).append(f"<strong>{escape(d.b)}</strong>")
+        else:
+            groups.setdefault(said, []).append(
+                f"<strong>{escape(d.b)}</strong> ({abs(100 * d.capture_rate_diff):.1f} points; "
+                f"paired 95 % interval {100 * d.ci95[0]:+.1f} to {100 * d.ci95[1]:+.1f})"
+            )
+    sentences = [
+        f"Of the {len(data.differences)} other setups, on the same fugitive and the same tips:"
+    ]
+    for said, opening in (
+        ("more often", "more often:"),
+        ("less often", "less often:"),
+        (NO_CLEAR_DIFFERENCE, f"{NO_CLEAR_DIFFERENCE} for"),
+    ):
+        if said in groups:
+            sentences.append(f"{opening} {', '.join(groups[said])};")
+    return " ".join(sentences).rstrip(";") + ". The table below gives every number."
 
 
 def _days(value: float | None) -> str:
@@ -238,34 +272,60 @@ def _captured_by(data: ReportData) -> str:
 
 def _scenarios(data: ReportData) -> str:
     rows = "".join(
-        f'<tr><td>{escape(s.name)}</td><td class="path">{escape(s.path)}</td>'
-        f'<td class="hash">{escape(s.hash)}</td><td>{escape(s.description)}</td></tr>'
+        f'<tr><td class="name">{escape(s.name)}<br><small class="path">{escape(s.path)}</small>'
+        f'</td><td class="hash">{escape(s.hash)}</td><td>{escape(s.description)}</td></tr>'
         for s in data.scenarios
     )
     table = (
-        "<table><thead><tr><th>scenario</th><th>file</th><th>content hash</th>"
+        "<table><thead><tr><th>scenario and file</th><th>content hash</th>"
         f"<th>description</th></tr></thead><tbody>{rows}</tbody></table>"
     )
     if len(data.scenarios) == 1:
         return table
     if not data.settings:
         return table + "<p>The scenario files describe the same model: no setting differs.</p>"
-    head = "".join(f"<th>{escape(s.name)}</th>" for s in data.scenarios)
-    body = "".join(
-        f'<tr><td class="path">{escape(d.path)}</td>'
-        + "".join(f"<td>{escape(v)}</td>" for v in d.values)
-        + "</tr>"
-        for d in data.settings
-    )
-    return (
-        table
-        + "<h3>What differs</h3>"
-        + '<p class="note">Values as written in the files (after <code>extends</code> and any '
+    note = (
+        '<p class="note">Values as written in the files (after <code>extends</code> and any '
         "<code>--set</code>); notes (<code>sources</code>, <code>description</code>) left out; "
         "<code>{a, b}</code> lists the services or databases a change applies to alike. "
         "Everything else, including the fugitive and the tip sources, is the same.</p>"
-        + f"<table><thead><tr><th>setting</th>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
+    if len(data.scenarios) == 2:
+        head = "".join(f"<th>{escape(s.name)}</th>" for s in data.scenarios)
+        body = "".join(
+            f'<tr><td class="path">{escape(d.path)}</td>'
+            + "".join(f"<td>{escape(v)}</td>" for v in d.values)
+            + "</tr>"
+            for d in data.settings
+        )
+        rows = f"<thead><tr><th>setting</th>{head}</tr></thead><tbody>{body}</tbody>"
+    else:  # one column per setup would not fit: each setup's changes to the baseline
+        base = escape(data.scenarios[0].name)
+        head = f"<th>setup</th><th>setting</th><th>{base} (baseline)</th><th>this setup</th>"
+        widths = "".join(f'<col style="width: {w}%">' for w in (18, 42, 20, 20))
+        rows = f"<colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>"
+        rows += f"<tbody>{_changes(data)}</tbody>"
+    return table + "<h3>What differs</h3>" + note + f'<table class="settings">{rows}</table>'
+
+
+def _changes(data: ReportData) -> str:
+    """Rows of what each setup changes from the baseline, the setup named once."""
+    out = []
+    for name, changed in data.changes:
+        settings = [d for d in changed if d.path != "name"]  # every setup has its own name
+        if not settings:
+            out.append(
+                f'<tr><td class="name">{escape(name)}</td><td colspan="3">no setting differs '
+                "from the baseline</td></tr>"
+            )
+        first = f'<td class="name" rowspan="{len(settings)}">{escape(name)}</td>'
+        for i, d in enumerate(settings):
+            who = first if i == 0 else ""
+            out.append(
+                f'<tr>{who}<td class="path">{escape(d.path)}</td><td>{escape(d.values[0])}</td>'
+                f"<td>{escape(d.values[1])}</td></tr>"
+            )
+    return "".join(out)
 
 
 def _figure(stem: str) -> str:
@@ -282,7 +342,7 @@ def _losses(data: ReportData) -> str:
     head = "".join(f'<th class="num">{escape(x.scenario)}</th>' for x in data.losses)
     labels = [label for label, _ in data.losses[0].lost]
     rows = [
-        "<tr><td>all true tips</td>"
+        '<tr><td class="name">all true tips</td>'
         + "".join(f'<td class="num">{x.total:,}</td>' for x in data.losses)
         + "</tr>"
     ]
@@ -291,11 +351,11 @@ def _losses(data: ReportData) -> str:
             f'<td class="num">{x.lost[i][1]:,} ({_share(x.lost[i][1], x.total)})</td>'
             for x in data.losses
         )
-        rows.append(f"<tr><td>{escape(label)}</td>{cells}</tr>")
+        rows.append(f'<tr><td class="name">{escape(label)}</td>{cells}</tr>')
     cells = "".join(
         f'<td class="num">{x.captured:,} ({_share(x.captured, x.total)})</td>' for x in data.losses
     )
-    rows.append(f"<tr><td><strong>{CAPTURE_LABEL}</strong></td>{cells}</tr>")
+    rows.append(f'<tr><td class="name"><strong>{CAPTURE_LABEL}</strong></td>{cells}</tr>')
     table = (
         f"<table><thead><tr><th>true tips summed over {data.runs:,} runs</th>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
