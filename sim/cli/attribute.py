@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from sim.cli import folders
 from sim.cli.common import (
     DEFAULT_STORE,
     Address,
@@ -28,6 +29,7 @@ from sim.cli.common import (
     experiment_setup,
     load_or_exit,
     report_plots,
+    report_store,
     writing,
 )
 
@@ -64,9 +66,8 @@ def attribute_command(
 
     The tornado plots go to --out, by default reports/<scenario>-attribution/.
     """
-    load_or_exit(scenario, sets)  # every problem of the file before the store is opened
+    loaded = load_or_exit(scenario, sets)  # every problem of the file before the store is opened
     from sim.analysis.attribution import attribute
-    from sim.outputs.files import slug
     from sim.scenario import ScenarioError
 
     if not no_plots:
@@ -88,14 +89,15 @@ def attribute_command(
         except ValueError as err:
             bad_input(str(err))
     if not no_plots:
-        folder = out or Path("reports") / f"{slug(result.scenario)}-attribution"
+        folder = out or folders.folder(folders.label(scenario, loaded, sets), "attribution")
         with writing("the plots", folder):
             paths = write_tornadoes(result, folder)
         report_plots(paths, folder, as_json)
     if as_json:
         print(json.dumps(result.to_dict(), allow_nan=False))
-        return
-    console.print(attribution_table(result))
+    else:
+        console.print(attribution_table(result))
+    report_store(setup, as_json)
 
 
 def write_tornadoes(result: Attribution, folder: Path) -> list[Path]:

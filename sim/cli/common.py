@@ -242,13 +242,51 @@ def report_plots(paths: list[Path], folder: Path, as_json: bool) -> None:
     where.print(f"plots ({names}, PNG and SVG): {folder}", markup=False)
 
 
+class Work:
+    """Counts what a command's replications came to, passing progress on to the bar (if any).
+
+    Attributes:
+        reused: replications already in the store when the command started.
+        done: replications in the store at the last report.
+    """
+
+    def __init__(self, bar: Progress | None) -> None:
+        self.bar = bar
+        self.reused: int | None = None
+        self.done = 0
+
+    def __call__(self, done: int, wanted: int) -> None:
+        """Note ``done`` of ``wanted`` replications in the store."""
+        if self.reused is None:
+            self.reused = done
+        self.done = done
+        if self.bar:
+            self.bar(done, wanted)
+
+    @property
+    def computed(self) -> int:
+        """Replications this command computed and saved."""
+        return self.done - (self.reused or 0)
+
+
 @dataclass
 class Setup:
     """What an experiment command runs with."""
 
     store: ResultsStore
     executor: Executor
-    progress: Progress | None
+    progress: Work
+
+
+def report_store(setup: Setup, as_json: bool) -> None:
+    """Say what went into the results store and what was reused from it."""
+    work = setup.progress
+    where = errors if as_json else console
+    where.print(
+        f"results: {setup.store.path} ({work.computed:,} replications computed and saved, "
+        f"{work.reused or 0:,} reused)",
+        markup=False,
+    )
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
@@ -322,7 +360,7 @@ def experiment_setup(
         show = not quiet and sys.stdout.isatty() and sys.stderr.isatty()
         try:
             with progress_bar(show, errors) as progress:
-                yield Setup(results, runner, progress)
+                yield Setup(results, runner, Work(progress))
         except InterruptedRun as stop:
             if stop.cause:  # the workers went away: a failure of the machine, not of the input
                 errors.print(

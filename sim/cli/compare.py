@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from sim.cli import folders
 from sim.cli.common import (
     DEFAULT_STORE,
     Address,
@@ -31,9 +32,11 @@ from sim.cli.common import (
     first_runs,
     load_or_exit,
     report_plots,
+    report_store,
     say_precision,
     writing,
 )
+from sim.cli.folders import compare_folder, label
 from sim.cli.run import format_days
 
 if TYPE_CHECKING:
@@ -70,9 +73,9 @@ def compare(
     from sim.experiments.experiment import PrecisionOutcome
     from sim.experiments.stats import half_width
     from sim.outputs.figures import compare_figures, write_figures
-    from sim.outputs.files import slug
 
-    folder = out or Path("reports") / ("compare-" + "-vs-".join(slug(s.name) for s in loaded))
+    names = [label(p, s, sets, show_sets=False) for p, s in zip(scenarios, loaded, strict=True)]
+    folder = out or compare_folder([*names, folders.overrides_text(sets)] if sets else names)
     if not no_plots:
         check_folder(folder)
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
@@ -85,11 +88,12 @@ def compare(
             store=setup.store,
             executor=setup.executor,
             progress=setup.progress,
+            labels=names,
         )
     if as_json:
         print(json.dumps(result.to_dict(), allow_nan=False))
     else:
-        console.print(comparison_table(result))
+        console.print(comparison_table(result, folders.overrides_text(sets)))
     if precision is not None:
         width = max(half_width(d.ci95) for d in result.differences)
         outcome = PrecisionOutcome(precision, width, result.summaries[0].runs, max_runs)
@@ -98,10 +102,13 @@ def compare(
         with writing("the plots", folder):
             paths = write_figures(compare_figures(result), folder)
         report_plots(paths, folder, as_json)
+    report_store(setup, as_json)
 
 
-def comparison_table(result: Comparison) -> Table:
+def comparison_table(result: Comparison, overrides: str = "") -> Table:
     """One table: the baseline, then every other scenario ranked by its paired gain over it.
+
+    ``overrides`` (the ``--set`` options applied to every setup) are named in the title.
 
     A direction ("more often", "less often") is written only when the paired interval excludes
     zero; otherwise "no clear difference".
@@ -109,8 +116,10 @@ def comparison_table(result: Comparison) -> Table:
     from sim.outputs.wording import verdict
 
     base = result.summaries[0]
+    applied = f"; every setup with {overrides}" if overrides else ""
     table = Table(
-        title=f"{base.runs} paired runs, seed {base.seed} (difference from {base.scenario})"
+        title=f"{base.runs:,} paired runs, seed {base.seed} (difference from {base.scenario}"
+        f"{applied})"
     )
     table.add_column("rank", justify="right")
     table.add_column("scenario")

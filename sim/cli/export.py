@@ -17,6 +17,8 @@ from sim.cli.common import (
     StorePath,
     bad_input,
     check_file,
+    console,
+    errors,
     load_or_exit,
     writing,
 )
@@ -47,13 +49,16 @@ def export(
         bad_input(str(err))
     if not rows:
         bad_input(f"{store}: no stored replications of {loaded.name} with seed {seed}")
+    what = f"{len(rows):,} replications of {loaded.name} (seed {seed}) from {store}"
     if out is None:
         _write(sys.stdout, rows)
+        errors.print(f"exported {what} as CSV to stdout", markup=False)
         return
     with writing("the CSV", out.parent):
         out.parent.mkdir(parents=True, exist_ok=True)
         with atomic_writer(out) as handle:  # a reader never sees half a file
             _write(handle, rows)
+    console.print(f"exported {what}: {out}", markup=False)
 
 
 def _write(handle: IO[str], rows: Iterable[Mapping[str, object]]) -> None:

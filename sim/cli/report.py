@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from sim.cli import folders
 from sim.cli.common import (
     DEFAULT_STORE,
     Address,
@@ -27,6 +28,7 @@ from sim.cli.common import (
     experiment_setup,
     first_runs,
     load_or_exit,
+    report_store,
     say_precision,
     writing,
 )
@@ -48,15 +50,23 @@ def report(
     store: StorePath = DEFAULT_STORE,
     quiet: Quiet = False,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="The report's folder (index.html and its files).")
-    ] = Path("reports/report"),
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The report's folder (index.html and its files; default: "
+            "reports/report-<scenario names>/).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write an HTML report: headline numbers, what differs, figures, a typical story, method.
 
     The folder holds everything the page needs; it opens offline in any browser.
     """
-    for path in scenarios:  # every problem of every file before any run starts
-        load_or_exit(path, sets)
+    loaded = [load_or_exit(path, sets) for path in scenarios]  # every problem before any run
+    names = [folders.label(p, s, sets) for p, s in zip(scenarios, loaded, strict=True)]
+    out = out or folders.report_folder(names)
     from sim.outputs.report import make_report
     from sim.scenario import ScenarioError
 
@@ -80,6 +90,7 @@ def report(
                 )
         except ScenarioError as err:
             bad_input(str(err))
-    console.print(f"report: {data.index}", markup=False)
+    console.print(f"report: {data.index} (and its figures and stories beside it)", markup=False)
+    report_store(setup, as_json=False)
     what = "the widest paired difference" if len(scenarios) > 1 else "the capture probability"
     say_precision(data.precision, what, as_json=False)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
+from sim.cli import folders
 from sim.cli.common import (
     DEFAULT_STORE,
     Address,
@@ -32,6 +32,7 @@ from sim.cli.common import (
     first_runs,
     load_or_exit,
     report_plots,
+    report_store,
     say_precision,
     writing,
 )
@@ -68,14 +69,13 @@ def sweep(
     """Run a scenario at every point of a parameter grid: one summary row per point.
 
     The plot (a line with its band for one parameter, a heatmap for two) goes to --out, by
-    default reports/<scenario name>-sweep/.
+    default reports/<scenario name>-sweep-<varied paths>/.
     """
     from sim.experiments.experiment import PrecisionOutcome
     from sim.experiments.stats import half_width
     from sim.experiments.sweep import parse_vary
     from sim.experiments.sweep import sweep as sweep_scenario
     from sim.outputs.figures import sweep_figures, write_figures
-    from sim.outputs.files import slug
     from sim.scenario import ScenarioError
 
     try:
@@ -83,7 +83,8 @@ def sweep(
     except ScenarioError as err:
         bad_input(str(err))
     base = load_or_exit(scenario, sets)
-    folder = out or Path("reports") / f"{slug(base.name)}-sweep"
+    varied = [text.split("=", 1)[0] for text in vary]  # another grid, another folder
+    folder = out or folders.folder(folders.label(scenario, base, sets), "sweep", *varied)
     if not no_plots:
         check_folder(folder)
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
@@ -114,6 +115,7 @@ def sweep(
         with writing("the plot", folder):
             paths = write_figures(sweep_figures(points, base), folder)
         report_plots(paths, folder, as_json)
+    report_store(setup, as_json)
 
 
 def sweep_table(points: list[SweepPoint]) -> Table:
