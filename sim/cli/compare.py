@@ -64,7 +64,8 @@ def compare(
     """Compare scenarios on common random numbers: capture rates and paired differences.
 
     Plots (rates, paired differences, survival curves, tip-loss waterfalls, frictions per run) go
-    to --out, by default reports/compare-<first>-vs-<second>/.
+    to --out, by default reports/compare-<first>-vs-<second>/ (with more setups,
+    reports/compare-<first>-vs-<n>-others-<hash>/).
     """
     if len(scenarios) < 2:
         bad_input("sim compare: give at least two scenario files (the first is the baseline)")

@@ -131,7 +131,7 @@ def _headlines(comparison: Comparison, result: Attribution) -> list[str]:
 CAVEATS = """\
 ## What these numbers can and cannot support
 
-- **One historical case.** The model is calibrated on one manhunt (FACTS.md §4) plus sourced
+- **One historical case.** The model is calibrated on one manhunt (docs/sources.md §4) plus sourced
   structural facts (zones, staffing ratios, the night rule, the database reforms). One case cannot
   calibrate rates such as how often informants call or how long a dossier waits: those are
   declared assumptions in each scenario's `sources:` notes. Read the differences between setups,
@@ -198,8 +198,8 @@ def write_findings(
         "## The reform menu",
         "",
         "Each reform in `scenarios/reforms/` extends `brussels-2015` and changes only what its "
-        "file says (each cites FACTS.md). All run on common random numbers, so the gain is a "
-        "paired difference of proportions (Tango's score interval); the unpaired (Newcombe) "
+        "file says (each cites docs/sources.md). All run on common random numbers, so the gain is "
+        "a paired difference of proportions (Tango's score interval); the unpaired (Newcombe) "
         "interval shows what the pairing buys.",
         "",
         *_menu_table(comparison),
