@@ -64,9 +64,10 @@ def test_an_outcome_says_whether_and_how_far() -> None:
 
 
 def test_runs_default_to_a_small_first_round_only_with_a_target() -> None:
-    assert first_runs(None, None) == DEFAULT_RUNS
-    assert first_runs(None, 0.05) == PILOT_RUNS
-    assert first_runs(300, 0.05) == 300
+    assert first_runs(None, None, 100_000) == DEFAULT_RUNS
+    assert first_runs(None, 0.05, 100_000) == PILOT_RUNS
+    assert first_runs(None, 0.05, 40) == 40  # never past --max-runs
+    assert first_runs(300, 0.05, 100_000) == 300
 
 
 @pytest.mark.parametrize(

@@ -79,11 +79,14 @@ Sets = Annotated[
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
 
 
-def first_runs(runs: int | None, precision: float | None) -> int:
-    """Replications to start with: the user's number, or the default for this kind of run."""
+def first_runs(runs: int | None, precision: float | None, max_runs: int) -> int:
+    """Replications to start with: the user's number, or the default for this kind of run.
+
+    With a precision target the first round is small, and never more than ``max_runs``.
+    """
     if runs is not None:
         return runs
-    return PILOT_RUNS if precision is not None else DEFAULT_RUNS
+    return min(PILOT_RUNS, max_runs) if precision is not None else DEFAULT_RUNS
 
 
 def say_precision(outcome: PrecisionOutcome | None, of: str, as_json: bool) -> None:

@@ -82,7 +82,7 @@ def compare(
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
         result = compare_scenarios(
             loaded,
-            first_runs(runs, precision),
+            first_runs(runs, precision, max_runs),
             seed,
             precision=precision,
             max_runs=max_runs,

@@ -78,7 +78,7 @@ def report(
                 data = make_report(
                     scenarios,
                     out,
-                    first_runs(runs, precision),
+                    first_runs(runs, precision, max_runs),
                     seed,
                     overrides=sets or (),
                     precision=precision,

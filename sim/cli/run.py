@@ -91,7 +91,7 @@ def run(
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
         summary = run_scenario(
             loaded,
-            runs=first_runs(runs, precision),
+            runs=first_runs(runs, precision, max_runs),
             seed=seed,
             precision=precision,
             max_runs=max_runs,

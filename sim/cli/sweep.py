@@ -92,7 +92,7 @@ def sweep(
             points = sweep_scenario(
                 scenario,
                 axes,
-                first_runs(runs, precision),
+                first_runs(runs, precision, max_runs),
                 seed,
                 overrides=sets or (),
                 precision=precision,
