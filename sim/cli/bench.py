@@ -63,6 +63,10 @@ def bench(
             "time run (about three minutes on two idle cores instead of one).",
         ),
     ] = False,
+    skip_10k: Annotated[
+        bool,
+        typer.Option("--skip-10k", hidden=True, help="Accepted for old scripts: now the default."),
+    ] = False,
     as_json: Json = False,
 ) -> None:
     """Measure replications/s, event rate against bare simpy, 2-process speed-up and memory.
