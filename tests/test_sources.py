@@ -9,9 +9,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "docs" / "sources.md"
-BUNDLED = sorted((ROOT / "scenarios").rglob("*.yaml"))
+#: The Brussels scenarios: every one cites this page. (The cases under scenarios/cases/ cite their
+#: own fact files, docs/cases/*.md, and this page for the Brussels facts they share.)
+BUNDLED = sorted([*ROOT.glob("scenarios/*.yaml"), *ROOT.glob("scenarios/reforms/*.yaml")])
+CASES = sorted((ROOT / "scenarios" / "cases").glob("*.yaml"))
 #: What a reader is pointed to: the bundled scenarios and the pages that explain them.
-CITING = [*BUNDLED, ROOT / "docs" / "scenarios.md", ROOT / "docs" / "names.md", ROOT / "README.md"]
+CITING = [
+    *BUNDLED,
+    *CASES,
+    *sorted((ROOT / "docs" / "cases").glob("*.md")),
+    ROOT / "docs" / "scenarios.md",
+    ROOT / "docs" / "names.md",
+    ROOT / "README.md",
+]
 CITATION = re.compile(r"docs/sources\.md ((?:§\d+(?:, | and |-)?)+)")
 
 
