@@ -96,7 +96,7 @@ class Chromium:
         return json.loads(message)
 
     def call(
-        self, method: str, params: dict[str, Any] | None = None, page: bool = False, timeout=30.0
+        self, method: str, params: dict[str, Any] | None = None, page: bool = False, timeout=120.0
     ) -> dict[str, Any]:
         """Send a command (to the page's session if ``page``) and return its result."""
         self._next_id += 1
@@ -113,7 +113,7 @@ class Chromium:
                 return reply.get("result", {})
             self.events.append(reply)
 
-    def wait_for(self, event: str, timeout: float = 30.0) -> dict[str, Any]:
+    def wait_for(self, event: str, timeout: float = 120.0) -> dict[str, Any]:
         """Wait for the page's next ``event`` (already received ones count)."""
         for seen in self.events:
             if seen.get("method") == event:

@@ -33,7 +33,18 @@ PAIRS = [
     (commands.report, report_cli.report),
 ]
 #: Command options that are about the terminal or files, not the computation.
-CLI_ONLY = {"as_json", "quiet", "out", "no_plots", "fmt", "days", "office_hours", "show", "vary"}
+CLI_ONLY = {
+    "as_json",
+    "quiet",
+    "out",
+    "no_plots",
+    "fmt",
+    "days",
+    "office_hours",
+    "show",
+    "vary",
+    "yes",
+}
 
 
 def cli_default(parameter: inspect.Parameter) -> object:

@@ -59,8 +59,8 @@ def test_bare_simpy_counts_its_timeouts() -> None:
     assert bare_simpy_rate(1000) > 0
 
 
-def test_the_command_prints_json_without_the_large_run_when_asked() -> None:
-    command = ["bench", "--scenario", str(MINIMAL), "--runs", "10", "--skip-10k", "--json"]
+def test_the_command_is_quick_by_default_and_prints_json() -> None:
+    command = ["bench", "--scenario", str(MINIMAL), "--runs", "10", "--json"]
     done = subprocess.run(
         [sys.executable, "-m", "sim", *command],
         capture_output=True,
@@ -70,3 +70,9 @@ def test_the_command_prints_json_without_the_large_run_when_asked() -> None:
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
     assert "peak_rss_mb_1k" in figures and "peak_rss_mb_10k" not in figures
+
+
+def test_the_default_scenario_is_the_bundled_one() -> None:
+    from sim.experiments.bench import BUNDLED
+
+    assert BUNDLED.is_file() and BUNDLED.name == "brussels-2015.yaml"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import re
 from pathlib import Path
 
 import pytest
 from conftest import BASE, CENTRAL
+from PIL import Image
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -167,3 +170,88 @@ def test_report_bad_scenario_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", str(bad), "--out", str(tmp_path / "r"), "-q"])
     assert result.exit_code == 2
     assert not (tmp_path / "r").exists()
+
+
+# --- output folders and labels: an override or a variant never writes over another's ------------
+
+MINIMAL = Path(__file__).resolve().parent / "scenarios" / "minimal.yaml"
+
+
+def test_an_override_gets_its_own_folder_and_label(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    plain = _sim("run", MINIMAL, "--runs", "5", *_experiment(tmp_path))
+    assert plain.exit_code == 0, plain.output
+    changed = _sim(
+        "run", MINIMAL, "--runs", "5", "--set", "raids.night_rule=null", *_experiment(tmp_path)
+    )
+    assert changed.exit_code == 0, changed.output
+    reports = tmp_path / "reports"
+    assert _names(reports) >= {"minimal", "minimal-set-raids.night_rule-null"}
+    assert "minimal --set raids.night_rule=null: 5 runs, seed 1" in changed.output
+    assert f"plots (rates, survival, waterfall, PNG and SVG): reports{os.sep}minimal-set" in (
+        changed.output
+    )
+    assert "results: " in changed.output and "5 replications computed and saved" in changed.output
+    with Image.open(reports / "minimal-set-raids.night_rule-null" / "rates.png") as image:
+        assert "minimal --set raids.night_rule=null" in image.text["Description"]
+
+
+def test_a_variant_that_keeps_its_parents_name_gets_its_own_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.yaml").write_text(
+        f"extends: {MINIMAL}\nraids: {{night_rule: null}}\n", encoding="utf-8"
+    )
+    result = _sim("run", "mine.yaml", "--runs", "5", *_experiment(tmp_path))
+    assert result.exit_code == 0, result.output
+    from sim import load_scenario, scenario_hash
+
+    short = scenario_hash(load_scenario(tmp_path / "mine.yaml"))[:8]
+    assert (tmp_path / "reports" / f"minimal-{short}" / "rates.png").is_file()
+    assert not (tmp_path / "reports" / "minimal").exists()
+    assert f"minimal [{short}]: 5 runs" in result.output
+
+
+def test_a_long_comparison_gets_a_short_readable_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    files = []
+    for i in range(4):
+        path = tmp_path / f"v{i}.yaml"
+        name = f"minimal-variant-with-a-rather-long-name-{i}"
+        path.write_text(f"extends: {MINIMAL}\nname: {name}\n", encoding="utf-8")
+        files.append(path)
+    result = _sim("compare", MINIMAL, *files, "--runs", "4", *_experiment(tmp_path))
+    assert result.exit_code == 0, result.output
+    (folder,) = (tmp_path / "reports").iterdir()
+    assert len(folder.name) <= 60, folder.name
+    assert re.fullmatch(r"compare-minimal-vs-4-others-[0-9a-f]{8}", folder.name), folder.name
+
+
+@pytest.mark.parametrize(("name", "short"), [("a" * 60, "a" * 60), ("x-" * 40, None)])
+def test_long_names_are_cut_at_a_dash_with_a_hash_of_the_whole(name: str, short) -> None:
+    from sim.outputs.files import shorten
+
+    got = shorten(name)
+    assert len(got) <= 60
+    if short is not None:
+        assert got == short
+    else:
+        assert re.fullmatch(r"(x-)+x-[0-9a-f]{8}", got), got
+        assert shorten("y" + name) != got  # another name, another folder
+
+
+def test_export_says_what_it_wrote(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite"
+    assert _sim("run", MINIMAL, "--runs", "3", "--no-plots", *_experiment(tmp_path)).exit_code == 0
+    out = tmp_path / "runs.csv"
+    result = _sim("export", MINIMAL, "--seed", "1", "--store", store, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert f"exported 3 replications of minimal (seed 1) from {store}: {out}" in result.stdout
+    to_stdout = _sim("export", MINIMAL, "--seed", "1", "--store", store)
+    assert to_stdout.stdout.count("\n") == 4  # the header and three rows, nothing else
+    assert "exported 3 replications" in to_stdout.stderr

@@ -34,7 +34,7 @@ from typing import IO
 
 import pytest
 from PIL import Image
-from test_interrupts import wait_for_rows
+from test_interrupts import HANG, wait_for_rows
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -68,7 +68,7 @@ def finish(*args: object) -> dict:
         capture_output=True,
         text=True,
         env=ENV,
-        timeout=300,
+        timeout=HANG,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -133,9 +133,9 @@ def cluster(logs: Path, workers: int = 2):
                         start_new_session=True,  # its own group: stopped as one at the end
                     )
                 )
-        with distributed.Client(address, timeout="30s") as client:
+        with distributed.Client(address, timeout=f"{HANG}s") as client:
             if workers:
-                client.wait_for_workers(workers, timeout=60)
+                client.wait_for_workers(workers, timeout=HANG)
         yield address, processes
     finally:
         for process in reversed(processes):
@@ -199,7 +199,7 @@ def test_a_stopped_dask_command_saves_its_work_and_resumes_identically(
     process = start(*args, *dask, "--store", store)
     wait_for_rows(store, process)
     process.send_signal(how)
-    _, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=HANG)
     assert process.returncode == 130, err
     assert "run the same command again to finish from there" in err and "Traceback" not in err
     assert 0 < readable(store) < wanted
@@ -213,11 +213,11 @@ def test_a_dask_worker_killed_mid_run_changes_nothing(scheduler, variant, tmp_pa
     store = tmp_path / "results.sqlite"
     process = start(*args, "--executor", "dask", "--address", scheduler, "--store", store)
     wait_for_rows(store, process)
-    with distributed.Client(scheduler, timeout="30s") as client:
+    with distributed.Client(scheduler, timeout=f"{HANG}s") as client:
         pids = client.run(os.getpid)  # the worker processes of the test's own cluster
         os.kill(sorted(pids.values())[0], signal.SIGKILL)
-        out, err = process.communicate(timeout=120)
-        client.wait_for_workers(2, timeout=60)  # its nanny restarts it for the next tests
+        out, err = process.communicate(timeout=HANG)
+        client.wait_for_workers(2, timeout=HANG)  # its nanny restarts it for the next tests
     assert process.returncode == 0, err
     assert json.loads(out) == clean(args)
     assert readable(store) == wanted
@@ -256,7 +256,7 @@ def test_a_lost_dask_scheduler_stops_in_one_line_and_a_local_rerun_finishes(vari
         process = start(*args, "--executor", "dask", "--address", address, "--store", store)
         wait_for_rows(store, process)
         os.killpg(scheduler_process.pid, signal.SIGKILL)
-        _, err = process.communicate(timeout=120)
+        _, err = process.communicate(timeout=HANG)
     assert process.returncode == 1, err
     assert err.count("\n") == 1 and "Traceback" not in err and "ERROR" not in err, err
     assert err.startswith(f"sim: lost the Dask scheduler at {address}")
@@ -279,7 +279,7 @@ def test_a_killed_local_worker_process_stops_in_one_line_and_a_rerun_finishes(tm
     ]
     assert workers
     workers[0].kill()
-    _, err = process.communicate(timeout=120)
+    _, err = process.communicate(timeout=HANG)
     assert process.returncode == 1, err
     assert err.count("\n") == 1 and "Traceback" not in err, err
     assert err.startswith("sim: a worker process died")
@@ -357,7 +357,7 @@ def test_kill_9_of_compare_and_sweep_leaves_a_readable_store(command, variant, t
     process = start(*args, "--jobs", "1", "--store", store)
     wait_for_rows(store, process, at_least=50)
     process.kill()
-    process.communicate(timeout=30)
+    process.communicate(timeout=HANG)
     assert 0 < readable(store) < wanted
     assert finish(*args, "--store", store) == clean(args)
 

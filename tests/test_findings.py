@@ -33,3 +33,11 @@ def test_findings_page_holds_the_ranked_menu_the_attribution_and_its_figures(tmp
     for path in written[1:]:
         assert path.exists() and path.parent == out.parent / "findings"
         assert f"findings/{path.name}" in text
+
+
+def test_the_generator_finds_the_bundled_scenarios_and_the_docs():
+    from sim.outputs import findings
+
+    assert findings.BASELINE.is_file() and findings.BASELINE.parent.name == "scenarios"
+    assert sorted(findings.REFORMS.glob("*.yaml")), findings.REFORMS
+    assert (findings.ROOT / "docs" / "findings.md").is_file()

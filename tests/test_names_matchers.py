@@ -43,7 +43,7 @@ def test_no_matcher_links_different_people_or_an_alias(spec):
 
 # (pair, the matchers that must link it, the matchers that must not)
 KNOWN = [
-    (  # an unwritten short vowel (FACTS §6): similarity and phonetic codes see through it
+    (  # an unwritten short vowel (docs/sources.md §6): similarity and phonetic codes see through it
         ("Salah Abdeslam", "Salah Abdesalam"),
         ["soundex", "metaphone", "match_rating", "jaro_winkler>=0.9", "levenshtein<=0.2"],
         ["exact", "nysiis"],

@@ -121,7 +121,7 @@ def test_capitalise_keeps_a_hyphenated_article_lower_case():
 
 
 def test_known_variants_of_the_case_appear():
-    """FACTS §6: Abdeslam / Abdesalam; El Bakraoui / el-Bakraoui / Bakraoui; Soufiane / Soefiane."""
+    """docs/sources.md §6: Abdeslam / Abdesalam; El Bakraoui / el-Bakraoui / Bakraoui; Soufiane."""
     seen: set[str] = set()
     stream = Stream(1, 0, "facts")
     for code in CONVENTIONS:

@@ -27,7 +27,7 @@ from sim.outputs.plots import (
     sweep_figure,
     timeline,
 )
-from sim.outputs.plots.style import OKABE_ITO
+from sim.outputs.plots.style import LEGEND_LABEL, OKABE_ITO
 from sim.outputs.trace import trace
 from sim.version import __version__
 
@@ -66,7 +66,7 @@ def _check(figure: Figure, provenance: Provenance = PROVENANCE) -> None:
     assert isinstance(figure, Figure)
     assert figure._suptitle is not None and figure._suptitle.get_text()
     for ax in figure.axes:
-        if ax.get_label() == "<colorbar>":
+        if ax.get_label() in ("<colorbar>", LEGEND_LABEL):
             continue
         siblings = ax.get_shared_x_axes().get_siblings(ax)  # a shared axis is labelled once
         labelled = any(a.get_xlabel() for a in siblings)
@@ -74,7 +74,7 @@ def _check(figure: Figure, provenance: Provenance = PROVENANCE) -> None:
         rows = ax.get_shared_y_axes().get_siblings(ax)
         assert any(a.get_ylabel() or any(t.get_text() for t in a.get_yticklabels()) for a in rows)
     text = _texts(figure)
-    assert provenance.footer() in text
+    assert provenance.footer() in text.replace("\n", " ")  # wrapped to the figure's width
     name, digest = provenance.scenarios[0]
     assert name in text and digest in text and f"seed {provenance.seed}" in text
     assert __version__ in text
@@ -184,6 +184,14 @@ def test_empty_inputs_are_refused() -> None:
             function(*args)
 
 
+def _night_spans(ax) -> list:
+    from matplotlib.colors import to_hex
+
+    from sim.outputs.plots.timeline import _NIGHT
+
+    return [p for p in ax.patches if to_hex(p.get_facecolor()) == _NIGHT.lower()]
+
+
 @pytest.fixture(scope="module")
 def traced(base_scenario):
     return trace(base_scenario, 1, 0)
@@ -193,13 +201,20 @@ def test_timeline_of_one_replication(traced) -> None:
     provenance = Provenance(((traced.scenario, traced.scenario_hash),), 1, replication=0)
     figure = timeline(traced, provenance)
     _check(figure, provenance)
-    top, bottom = figure.axes
+    top, bottom = [ax for ax in figure.axes if ax.get_label() != LEGEND_LABEL]
     assert top.get_ylabel() == "his police zone"
     assert "Bruxelles-Nord" in [t.get_text() for t in top.get_yticklabels()]
     searches = [a for a in bottom.get_lines() if a.get_gid() == "search"]
     assert len(searches) == len(traced.searches) == traced.record["raids_done"]
-    assert "night ban on searches (21:00-05:00)" in _texts(figure)
+    # over a whole run the nightly bans would be a barcode: shaded in close-ups only
+    assert "night ban (21:00-05:00): shaded in close-ups only" in _texts(figure)
+    assert not _night_spans(top) and not _night_spans(bottom)
     assert "replication 0" in _texts(figure)
+    figure.canvas.draw()  # the safe-house labels never overlap one another
+    labels = [t.get_window_extent() for t in top.texts]
+    assert labels
+    for i, a in enumerate(labels):
+        assert not any(a.overlaps(b) for b in labels[i + 1 :]), [t.get_text() for t in top.texts]
 
 
 def test_timeline_window_zooms(traced) -> None:
@@ -211,6 +226,8 @@ def test_timeline_window_zooms(traced) -> None:
     drawn = [a for a in figure.axes[1].get_lines() if a.get_gid() == "search"]
     assert len(drawn) == len(inside)
     assert "office hours of DR3" in _texts(figure)
+    assert "night ban on searches (21:00-05:00)" in _texts(figure)
+    assert len(_night_spans(figure.axes[0])) == 9  # the end of night 2, then nights 3 to 10
     with pytest.raises(ValueError, match="outside this replication"):
         timeline(traced, provenance, days=(400, 410))
     with pytest.raises(ValueError, match="unknown agency"):

@@ -170,3 +170,41 @@ def test_readable_values() -> None:
         "{lognormal: {median: 2h, p90: 8h}}"
     )
     assert readable(None) == "null" and readable(False) == "false"
+
+
+def test_contrasting_replication_is_one_where_only_the_better_setup_catches_him() -> None:
+    from sim.outputs.report.build import contrasting_replication
+
+    base = fake_tally("base", [None, 8.0, None, None, None, 3.0])
+    other = fake_tally("other", [40.0, 8.0, 10.0, None, 25.0, 3.0])
+    replication, why = contrasting_replication(base, other)
+    # only "other" catches him in replications 0, 2 and 4 (days 40, 10, 25): the middle is day 25
+    assert replication == 4
+    assert "in 3 of them other catches him and base does not" in why
+    assert contrasting_replication(base, base) is None
+
+
+def test_a_comparison_without_a_clear_difference_says_so(tmp_path: Path) -> None:
+    minimal = Path(__file__).resolve().parent / "scenarios" / "minimal.yaml"
+    twin = tmp_path / "twin.yaml"
+    twin.write_text(f"extends: {minimal}\nname: twin\n", encoding="utf-8")
+    index = build_report([minimal, twin], tmp_path / "report", runs=30, seed=2)
+    html = index.read_text(encoding="utf-8")
+    lede = html.split('<p class="lede">', 1)[1].split("</p>", 1)[0]
+    assert "no clear difference (+0.0 points)" in lede
+    assert "more often" not in lede and "less often" not in lede
+    numbers = html.split('<section id="numbers">', 1)[1].split("</section>", 1)[0]
+    assert "no clear difference" in numbers and "more often" not in numbers
+    assert "the setups end alike in every replication" in html
+    assert "timeline-contrast" not in html
+
+
+def test_a_comparison_tells_a_replication_where_the_setups_differ(report: Path) -> None:
+    html = report.read_text(encoding="utf-8")
+    assert "the setups end differently in" in html
+    assert 'src="timeline-contrast.png"' in html and 'href="story-contrast.txt"' in html
+    story = html.split('<section id="story">', 1)[1]
+    # both setups' runs of the same replication are told, over the same days
+    assert story.count("<h3>brussels-2015") == 2 and story.count("): days ") == 2
+    ends = re.findall(r"<li>In <strong>[^<]+</strong>: ([^<]+)\.</li>", story)
+    assert len(ends) == 2 and ends[0] != ends[1]

@@ -308,7 +308,7 @@ SCHEMA_CASES = [
         r"expected a number >= 0, got 'heavy'$",
     ),
     (
-        "sources: FACTS §2",
+        "sources: docs/sources.md §2",
         "sources: 5",
         "sources: 5",
         "databases.BNG.sources",
@@ -786,8 +786,8 @@ def test_hash_is_sixteen_hex_digits_and_repeatable():
             "    communes: [Schaerbeek, Evere]\n",
             "    communes:\n      - Schaerbeek\n      - Evere\n",
         ),
-        ("sources: FACTS §2", "sources: [FACTS §2, and a longer note]"),  # notes
-        ("    sources: FACTS §1\n", ""),
+        ("sources: docs/sources.md §2", "sources: [docs/sources.md §2, and more]"),  # notes
+        ("    sources: docs/sources.md §1\n", ""),
         ("description: Smallest", "description: A different description,"),
         ("    hours: office\n", "    hours: office\n    raid_teams: 0\n"),  # a default spelt out
         ("name: minimal\n", ""),  # moved to the end below: key order

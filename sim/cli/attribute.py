@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from sim.analysis.attribution import DEFAULT_ORDERS, Attribution, attribute
+from sim.cli import folders
 from sim.cli.common import (
+    DEFAULT_STORE,
     Address,
     ExecutorName,
     Jobs,
@@ -28,12 +29,18 @@ from sim.cli.common import (
     experiment_setup,
     load_or_exit,
     report_plots,
+    report_store,
     writing,
 )
 from sim.cli.preflight import Yes
-from sim.experiments.store import DEFAULT_PATH
-from sim.outputs.files import slug
-from sim.scenario import ScenarioError
+
+if TYPE_CHECKING:
+    from sim.analysis.attribution import Attribution
+
+#: Sampled removal orders when a scenario has more than eight frictions (the library's
+#: ``sim.analysis.attribution.DEFAULT_ORDERS``; repeated so that the command line starts without
+#: importing the model, and kept equal by a test).
+DEFAULT_ORDERS = 24
 
 
 def attribute_command(
@@ -51,7 +58,7 @@ def attribute_command(
     jobs: Jobs = None,
     executor: ExecutorName = "local",
     address: Address = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     quiet: Quiet = False,
     yes: Yes = False,
     out: Out = None,
@@ -61,7 +68,10 @@ def attribute_command(
 
     The tornado plots go to --out, by default reports/<scenario>-attribution/.
     """
-    load_or_exit(scenario, sets)  # every problem of the file before the store is opened
+    loaded = load_or_exit(scenario, sets)  # every problem of the file before the store is opened
+    from sim.analysis.attribution import attribute
+    from sim.scenario import ScenarioError
+
     if not no_plots:
         check_folder(out or Path("reports"))
     with experiment_setup(jobs, executor, address, store, quiet, yes) as setup:
@@ -82,14 +92,15 @@ def attribute_command(
         except ValueError as err:
             bad_input(str(err))
     if not no_plots:
-        folder = out or Path("reports") / f"{slug(result.scenario)}-attribution"
+        folder = out or folders.folder(folders.label(scenario, loaded, sets), "attribution")
         with writing("the plots", folder):
             paths = write_tornadoes(result, folder)
         report_plots(paths, folder, as_json)
     if as_json:
         print(json.dumps(result.to_dict(), allow_nan=False))
-        return
-    console.print(attribution_table(result))
+    else:
+        console.print(attribution_table(result))
+    report_store(setup, as_json)
 
 
 def write_tornadoes(result: Attribution, folder: Path) -> list[Path]:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -23,10 +23,12 @@ from rich.console import Console
 from sim.api.progress import progress_bar
 from sim.cli.notices import quiet_scenario_warnings, shown_warnings
 from sim.cli.preflight import Announcer, WorkRefused, note_jobs
-from sim.experiments.executors import Executor, make_executor
-from sim.experiments.experiment import InterruptedRun, Progress
-from sim.experiments.store import ResultsStore, StoreError
-from sim.scenario import Scenario, ScenarioError, load_scenario
+
+if TYPE_CHECKING:  # imported where used: `sim --help` and typos load neither model nor numpy
+    from sim.experiments.executors import Executor
+    from sim.experiments.experiment import PrecisionOutcome, Progress
+    from sim.experiments.store import ResultsStore
+    from sim.scenario import Scenario
 
 #: Where tables go; JSON goes to stdout directly so that it stays one parseable object. Every
 #: text printed holds the user's words (names, paths, values): rich's markup (``[red]``) and
@@ -50,9 +52,28 @@ MAX_SEED = 2**63 - 1
 #: Most local worker processes.
 MAX_JOBS = 1024
 
+#: The results store every experiment command uses unless told otherwise (the library's
+#: ``sim.experiments.store.DEFAULT_PATH``, repeated here so that the command line starts without
+#: importing the store and the model; a test keeps the two equal).
+DEFAULT_STORE = Path("reports/results.sqlite")
+
 ScenarioPath = Annotated[Path, typer.Argument(help="A scenario YAML file.", show_default=False)]
+#: Replications a command runs by default, and the first round of a run with --precision (which
+#: then grows only as far as the target needs).
+DEFAULT_RUNS = 1000
+PILOT_RUNS = 100
+
 Runs = Annotated[
-    int, typer.Option("--runs", "-n", help="Number of replications.", min=1, max=MAX_RUNS)
+    int | None,
+    typer.Option(
+        "--runs",
+        "-n",
+        help=f"Number of replications (default {DEFAULT_RUNS:,}); with --precision, the first "
+        f"round (default {PILOT_RUNS}).",
+        min=1,
+        max=MAX_RUNS,
+        show_default=False,
+    ),
 ]
 Seed = Annotated[
     int, typer.Option("--seed", "-s", help="Master random seed (>= 0).", min=0, max=MAX_SEED)
@@ -68,6 +89,24 @@ Sets = Annotated[
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
 
 
+def first_runs(runs: int | None, precision: float | None, max_runs: int) -> int:
+    """Replications to start with: the user's number, or the default for this kind of run.
+
+    With a precision target the first round is small, and never more than ``max_runs``.
+    """
+    if runs is not None:
+        return runs
+    return min(PILOT_RUNS, max_runs) if precision is not None else DEFAULT_RUNS
+
+
+def say_precision(outcome: PrecisionOutcome | None, of: str, as_json: bool) -> None:
+    """Say whether a precision target was reached (stderr beside --json output)."""
+    if outcome is None:
+        return
+    where = errors if as_json else console
+    where.print(outcome.sentence(of), markup=False)
+
+
 def bad_input(message: str) -> NoReturn:
     """Print ``message`` to stderr and exit with code 2 (bad input)."""
     errors.print(message, markup=False)
@@ -76,6 +115,8 @@ def bad_input(message: str) -> NoReturn:
 
 def load_or_exit(path: Path, overrides: list[str] | None = None) -> Scenario:
     """Load a scenario, or print every problem of it and exit with code 2; say its warnings."""
+    from sim.scenario import ScenarioError, load_scenario
+
     with shown_warnings(errors):
         try:
             return load_scenario(path, overrides or ())
@@ -215,19 +256,57 @@ def report_plots(paths: list[Path], folder: Path, as_json: bool) -> None:
     where.print(f"plots ({names}, PNG and SVG): {folder}", markup=False)
 
 
+class Work:
+    """Counts what a command's replications came to, passing progress on to the bar (if any).
+
+    Attributes:
+        reused: replications already in the store when the command started.
+        done: replications in the store at the last report.
+    """
+
+    def __init__(self, bar: Progress | None) -> None:
+        self.bar = bar
+        self.reused: int | None = None
+        self.done = 0
+
+    def __call__(self, done: int, wanted: int) -> None:
+        """Note ``done`` of ``wanted`` replications in the store."""
+        if self.reused is None:
+            self.reused = done
+        self.done = done
+        if self.bar:
+            self.bar(done, wanted)
+
+    @property
+    def computed(self) -> int:
+        """Replications this command computed and saved."""
+        return self.done - (self.reused or 0)
+
+
 @dataclass
 class Setup:
     """What an experiment command runs with."""
 
     store: ResultsStore
     executor: Executor
-    progress: Progress | None
+    progress: Work
     preflight: Announcer
 
 
 def say(text: str) -> None:
     """One line on stderr, as written (a note while a command runs)."""
     errors.print(text, markup=False)
+
+
+def report_store(setup: Setup, as_json: bool) -> None:
+    """Say what went into the results store and what was reused from it."""
+    work = setup.progress
+    where = errors if as_json else console
+    where.print(
+        f"results: {setup.store.path} ({work.computed:,} replications computed and saved, "
+        f"{work.reused or 0:,} reused)",
+        markup=False,
+    )
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
@@ -288,6 +367,10 @@ def experiment_setup(
     Before work starts, the run's length is announced, and refused above the ceiling unless
     ``confirmed`` (``--yes``); ``--jobs`` beyond what the machine holds is capped with a note.
     """
+    from sim.experiments.executors import make_executor
+    from sim.experiments.experiment import InterruptedRun
+    from sim.experiments.store import ResultsStore, StoreError
+
     if executor not in ("local", "dask"):
         bad_input(f"--executor: unknown executor {executor!r}; use local or dask")
     if executor == "dask" and not address:
@@ -310,7 +393,7 @@ def experiment_setup(
         show = not quiet and sys.stdout.isatty() and sys.stderr.isatty()
         try:
             with progress_bar(show, errors) as progress:
-                yield Setup(results, runner, progress, Announcer(quiet, confirmed, errors))
+                yield Setup(results, runner, Work(progress), Announcer(quiet, confirmed, errors))
         except WorkRefused as refusal:
             bad_input(str(refusal))
         except InterruptedRun as stop:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
+from sim.cli import folders
 from sim.cli.common import (
+    DEFAULT_STORE,
     Address,
     ExecutorName,
     Jobs,
@@ -27,24 +29,26 @@ from sim.cli.common import (
     check_folder,
     console,
     experiment_setup,
+    first_runs,
     load_or_exit,
     report_plots,
+    report_store,
+    say_precision,
     writing,
 )
+from sim.cli.folders import compare_folder, label
 from sim.cli.preflight import Yes
 from sim.cli.run import format_days
-from sim.experiments.compare import Comparison
-from sim.experiments.compare import compare as compare_scenarios
-from sim.experiments.store import DEFAULT_PATH
-from sim.outputs.figures import compare_figures, write_figures
-from sim.outputs.files import slug
+
+if TYPE_CHECKING:
+    from sim.experiments.compare import Comparison
 
 
 def compare(
     scenarios: Annotated[
         list[Path], typer.Argument(help="Two or more scenario files; the first is the baseline.")
     ],
-    runs: Runs = 1000,
+    runs: Runs = None,
     seed: Seed = 0,
     sets: Sets = None,
     as_json: Json = False,
@@ -53,7 +57,7 @@ def compare(
     jobs: Jobs = None,
     executor: ExecutorName = "local",
     address: Address = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     quiet: Quiet = False,
     yes: Yes = False,
     out: Out = None,
@@ -62,18 +66,25 @@ def compare(
     """Compare scenarios on common random numbers: capture rates and paired differences.
 
     Plots (rates, paired differences, survival curves, tip-loss waterfalls, frictions per run) go
-    to --out, by default reports/compare-<first>-vs-<second>/.
+    to --out, by default reports/compare-<first>-vs-<second>/ (with more setups,
+    reports/compare-<first>-vs-<n>-others-<hash>/).
     """
     if len(scenarios) < 2:
         bad_input("sim compare: give at least two scenario files (the first is the baseline)")
     loaded = [load_or_exit(path, sets) for path in scenarios]
-    folder = out or Path("reports") / ("compare-" + "-vs-".join(slug(s.name) for s in loaded))
+    from sim.experiments.compare import compare as compare_scenarios
+    from sim.experiments.experiment import PrecisionOutcome
+    from sim.experiments.stats import half_width
+    from sim.outputs.figures import compare_figures, write_figures
+
+    names = [label(p, s, sets, show_sets=False) for p, s in zip(scenarios, loaded, strict=True)]
+    folder = out or compare_folder([*names, folders.overrides_text(sets)] if sets else names)
     if not no_plots:
         check_folder(folder)
     with experiment_setup(jobs, executor, address, store, quiet, yes) as setup:
         result = compare_scenarios(
             loaded,
-            runs,
+            first_runs(runs, precision, max_runs),
             seed,
             precision=precision,
             max_runs=max_runs,
@@ -81,22 +92,38 @@ def compare(
             executor=setup.executor,
             progress=setup.progress,
             preflight=setup.preflight,
+            labels=names,
         )
     if as_json:
         print(json.dumps(result.to_dict(), allow_nan=False))
     else:
-        console.print(comparison_table(result))
+        console.print(comparison_table(result, folders.overrides_text(sets)))
+    if precision is not None:
+        width = max(half_width(d.ci95) for d in result.differences)
+        outcome = PrecisionOutcome(precision, width, result.summaries[0].runs, max_runs)
+        say_precision(outcome, "the widest paired difference", as_json)
     if not no_plots:
         with writing("the plots", folder):
             paths = write_figures(compare_figures(result), folder)
         report_plots(paths, folder, as_json)
+    report_store(setup, as_json)
 
 
-def comparison_table(result: Comparison) -> Table:
-    """One table: the baseline, then every other scenario ranked by its paired gain over it."""
+def comparison_table(result: Comparison, overrides: str = "") -> Table:
+    """One table: the baseline, then every other scenario ranked by its paired gain over it.
+
+    ``overrides`` (the ``--set`` options applied to every setup) are named in the title.
+
+    A direction ("more often", "less often") is written only when the paired interval excludes
+    zero; otherwise "no clear difference".
+    """
+    from sim.outputs.wording import verdict
+
     base = result.summaries[0]
+    applied = f"; every setup with {overrides}" if overrides else ""
     table = Table(
-        title=f"{base.runs} paired runs, seed {base.seed} (difference from {base.scenario})"
+        title=f"{base.runs:,} paired runs, seed {base.seed} (difference from {base.scenario}"
+        f"{applied})"
     )
     table.add_column("rank", justify="right")
     table.add_column("scenario")
@@ -105,6 +132,7 @@ def comparison_table(result: Comparison) -> Table:
     table.add_column("median days", justify="right")
     table.add_column("difference", justify="right")
     table.add_column("paired 95% CI", justify="right")
+    table.add_column("the paired CI supports")
     table.add_column("unpaired 95% CI", justify="right")
     diffs = {d.b: d for d in result.differences}
     ranked = sorted(result.summaries[1:], key=lambda s: -diffs[s.scenario].capture_rate_diff)
@@ -119,11 +147,12 @@ def comparison_table(result: Comparison) -> Table:
         ]
         d = diffs.get(summary.scenario)
         if d is None:
-            row += ["(baseline)", "", ""]
+            row += ["baseline", "", "", ""]
         else:
             row += [
                 f"{d.capture_rate_diff:+.3f}",
                 f"{d.ci95[0]:+.3f} to {d.ci95[1]:+.3f}",
+                verdict(d.ci95),
                 f"{d.unpaired_ci95[0]:+.3f} to {d.unpaired_ci95[1]:+.3f}",
             ]
         table.add_row(*row)

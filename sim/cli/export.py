@@ -9,23 +9,26 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sim.cli.common import (
+    DEFAULT_STORE,
     Seed,
     Sets,
     StorePath,
     bad_input,
     check_file,
+    console,
     errors,
     load_or_exit,
     writing,
 )
-from sim.experiments.frames import RecordArm, RecordSource, table
-from sim.experiments.store import DEFAULT_PATH, MODEL_REVISION, ResultsStore, StoreError
-from sim.experiments.summary import Tally
-from sim.outputs.tables import FORMATS, MissingExtraError, format_of, write_table
-from sim.scenario import Scenario, scenario_hash
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: `sim --help` loads neither the store nor pandas
     import pandas as pd
+
+    from sim.experiments.store import ResultsStore
+    from sim.scenario import Scenario
+
+#: The formats ``sim export`` writes (the library's ``sim.outputs.tables.FORMATS``).
+FORMATS = ("csv", "jsonl", "parquet")
 
 
 def export(
@@ -34,7 +37,7 @@ def export(
     ],
     seed: Seed = 0,
     sets: Sets = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -57,6 +60,9 @@ def export(
     carries the provenance in its metadata. Every row is checked (checksum and schema) first:
     nothing the store cannot vouch for is exported.
     """
+    from sim.experiments.store import ResultsStore, StoreError
+    from sim.outputs.tables import MissingExtraError, format_of, write_table
+
     loaded = [load_or_exit(path, sets) for path in scenarios]
     kind = format_of(out, fmt)
     if kind not in FORMATS:
@@ -71,19 +77,27 @@ def export(
             frame = (_summaries if summary else _records)(results, loaded, seed)
     except StoreError as err:
         bad_input(str(err))
+    rows = "scenarios" if summary else "replications"
+    names = ", ".join(s.name for s in loaded)
+    what = f"{len(frame):,} {rows} of {names} (seed {seed}) from {store}"
     try:
         if out is None:
             write_table(frame, kind, None, sys.stdout)
+            errors.print(f"exported {what} as {kind.upper()} to stdout", markup=False)
             return
         with writing(f"the {kind.upper()} file", out.parent):
             out.parent.mkdir(parents=True, exist_ok=True)
             write_table(frame, kind, out)
     except MissingExtraError as err:
         bad_input(f"--format parquet: {err}")
+    console.print(f"exported {what}: {out}", markup=False)
 
 
 def _stored(results: ResultsStore, scenario: Scenario, seed: int) -> int:
     """How many replications of ``scenario`` with ``seed`` the store holds; exit 2 if none."""
+    from sim.experiments.store import MODEL_REVISION
+    from sim.scenario import scenario_hash
+
     count = len(results.done(scenario_hash(scenario), seed, 2**62))
     others = results.other_revisions(scenario_hash(scenario), seed)
     for revision, held in others.items():  # said, so that nothing is left out unawares
@@ -103,6 +117,10 @@ def _stored(results: ResultsStore, scenario: Scenario, seed: int) -> int:
 
 def _records(results: ResultsStore, scenarios: list[Scenario], seed: int) -> pd.DataFrame:
     """Every stored replication, each row led by its provenance."""
+    from sim.experiments.frames import RecordArm, RecordSource
+    from sim.experiments.store import MODEL_REVISION
+    from sim.scenario import scenario_hash
+
     for scenario in scenarios:
         _stored(results, scenario, seed)
     arms = tuple(
@@ -123,6 +141,11 @@ def _records(results: ResultsStore, scenarios: list[Scenario], seed: int) -> pd.
 
 def _summaries(results: ResultsStore, scenarios: list[Scenario], seed: int) -> pd.DataFrame:
     """One summary row per scenario, over its stored replications 0..n-1."""
+    from sim.experiments.frames import table
+    from sim.experiments.store import MODEL_REVISION
+    from sim.experiments.summary import Tally
+    from sim.scenario import scenario_hash
+
     rows = []
     for scenario in scenarios:
         key = scenario_hash(scenario)

@@ -6,22 +6,18 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
 from rich.table import Table
 
-from sim.analysis.matcher_quality import (
-    Score,
-    default_matchers,
-    default_writers,
-    evaluate,
-    writers_of,
-)
 from sim.cli.common import Json, Seed, Sets, bad_input, console, load_or_exit
-from sim.names.matchers import MatcherSpec, parse_matcher
 from sim.names.population import DEFAULT_SIZE, MAX_SIZE
+
+if TYPE_CHECKING:
+    from sim.analysis.matcher_quality import Score
+    from sim.names.matchers import MatcherSpec
 
 #: Whose name the fugitive recall is measured on when no scenario is given.
 DEFAULT_FUGITIVE = ("Salah Abdeslam",)
@@ -53,6 +49,8 @@ Matchers = Annotated[
 
 
 def _parse(text: str) -> MatcherSpec:
+    from sim.names.matchers import parse_matcher
+
     normalised = text.startswith("normalised ")
     value = yaml.safe_load(text.removeprefix("normalised ").strip())
     try:
@@ -70,6 +68,13 @@ def names(
     sets: Sets = None,
 ) -> None:
     """Recall and precision of each name matcher, with 95 % intervals, to choose one on evidence."""
+    from sim.analysis.matcher_quality import (
+        default_matchers,
+        default_writers,
+        evaluate,
+        writers_of,
+    )
+
     if population > MAX_SIZE:
         bad_input(f"--population: at most {MAX_SIZE} (the name lists run out of distinct names)")
     specs = [_parse(text) for text in matcher] if matcher else default_matchers()

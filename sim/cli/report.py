@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
+from sim.cli import folders
 from sim.cli.common import (
+    DEFAULT_STORE,
     Address,
     ExecutorName,
     Jobs,
@@ -24,13 +26,13 @@ from sim.cli.common import (
     check_folder,
     console,
     experiment_setup,
+    first_runs,
     load_or_exit,
+    report_store,
+    say_precision,
     writing,
 )
 from sim.cli.preflight import Yes
-from sim.experiments.store import DEFAULT_PATH
-from sim.outputs.report import build_report
-from sim.scenario import ScenarioError
 
 
 def report(
@@ -38,7 +40,7 @@ def report(
         list[Path],
         typer.Argument(help="One or more scenario files; the first is the baseline."),
     ],
-    runs: Runs = 1000,
+    runs: Runs = None,
     seed: Seed = 0,
     sets: Sets = None,
     precision: Precision = None,
@@ -46,28 +48,39 @@ def report(
     jobs: Jobs = None,
     executor: ExecutorName = "local",
     address: Address = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     quiet: Quiet = False,
     yes: Yes = False,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="The report's folder (index.html and its files).")
-    ] = Path("reports/report"),
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The report's folder (index.html and its files; default: "
+            "reports/report-<scenario names>/).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write an HTML report: headline numbers, what differs, figures, a typical story, method.
 
     The folder holds everything the page needs; it opens offline in any browser.
     """
-    for path in scenarios:  # every problem of every file before any run starts
-        load_or_exit(path, sets)
+    loaded = [load_or_exit(path, sets) for path in scenarios]  # every problem before any run
+    names = [folders.label(p, s, sets) for p, s in zip(scenarios, loaded, strict=True)]
+    out = out or folders.report_folder(names)
+    from sim.outputs.report import make_report
+    from sim.scenario import ScenarioError
+
     check_folder(out)
     command = shlex.join(["sim", *sys.argv[1:]])
     with experiment_setup(jobs, executor, address, store, quiet, yes) as setup:
         try:
             with writing("the report", out):
-                index = build_report(
+                data = make_report(
                     scenarios,
                     out,
-                    runs,
+                    first_runs(runs, precision, max_runs),
                     seed,
                     overrides=sets or (),
                     precision=precision,
@@ -80,4 +93,7 @@ def report(
                 )
         except ScenarioError as err:
             bad_input(str(err))
-    console.print(f"report: {index}", markup=False)
+    console.print(f"report: {data.index} (and its figures and stories beside it)", markup=False)
+    report_store(setup, as_json=False)
+    what = "the widest paired difference" if len(scenarios) > 1 else "the capture probability"
+    say_precision(data.precision, what, as_json=False)

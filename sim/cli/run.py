@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
+from sim.cli import folders
 from sim.cli.common import (
+    DEFAULT_STORE,
     Address,
     ExecutorName,
     Jobs,
@@ -25,16 +27,17 @@ from sim.cli.common import (
     check_folder,
     console,
     experiment_setup,
+    first_runs,
     load_or_exit,
     report_plots,
+    report_store,
+    say_precision,
     writing,
 )
 from sim.cli.preflight import Yes
-from sim.experiments.runner import run as run_scenario
-from sim.experiments.store import DEFAULT_PATH
-from sim.experiments.summary import Summary
-from sim.outputs.figures import run_figures, tally_from_store, write_figures
-from sim.outputs.files import slug
+
+if TYPE_CHECKING:
+    from sim.experiments.summary import Summary
 
 #: Counters shown in the table (all of them are in --json).
 SHOWN = (
@@ -57,7 +60,7 @@ SHOWN = (
 
 def run(
     scenario: ScenarioPath,
-    runs: Runs = 1000,
+    runs: Runs = None,
     seed: Seed = 0,
     sets: Sets = None,
     as_json: Json = False,
@@ -66,7 +69,7 @@ def run(
     jobs: Jobs = None,
     executor: ExecutorName = "local",
     address: Address = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     quiet: Quiet = False,
     yes: Yes = False,
     out: Out = None,
@@ -75,16 +78,22 @@ def run(
     """Run a scenario many times: capture probability with its 95 % interval, and what happened.
 
     Plots (capture probability, survival curve, tip-loss waterfall) go to --out, by default
-    reports/<scenario name>/.
+    reports/<scenario name>/ (with --set, a folder named for the overrides too).
     """
-    loaded = load_or_exit(scenario, sets)
-    folder = out or Path("reports") / slug(loaded.name)
+    loaded = load_or_exit(scenario, sets)  # bad input is answered before the model is loaded
+    from sim.experiments.experiment import PrecisionOutcome
+    from sim.experiments.runner import run as run_scenario
+    from sim.experiments.stats import half_width
+    from sim.outputs.figures import run_figures, tally_from_store, write_figures
+
+    name = folders.label(scenario, loaded, sets)
+    folder = out or folders.folder(name)
     if not no_plots:
         check_folder(folder)
     with experiment_setup(jobs, executor, address, store, quiet, yes) as setup:
         summary = run_scenario(
             loaded,
-            runs=runs,
+            runs=first_runs(runs, precision, max_runs),
             seed=seed,
             precision=precision,
             max_runs=max_runs,
@@ -93,15 +102,21 @@ def run(
             progress=setup.progress,
             preflight=setup.preflight,
         )
-        tally = None if no_plots else tally_from_store(setup.store, loaded, seed, summary.runs)
+        plotted = not no_plots
+        tally = tally_from_store(setup.store, loaded, seed, summary.runs, name) if plotted else None
     if as_json:
         print(json.dumps(summary.to_dict(), allow_nan=False))
     else:
-        console.print(summary_table(summary))
+        console.print(summary_table(summary, name))
+    if precision is not None:
+        width = half_width(summary.ci95)
+        outcome = PrecisionOutcome(precision, width, summary.runs, max_runs)
+        say_precision(outcome, "the capture probability", as_json)
     if tally is not None:
         with writing("the plots", folder):
             paths = write_figures(run_figures(tally), folder)
         report_plots(paths, folder, as_json)
+    report_store(setup, as_json)
 
 
 def format_days(days: float | None) -> str:
@@ -109,10 +124,11 @@ def format_days(days: float | None) -> str:
     return "not reached" if days is None else f"{days:.1f}"
 
 
-def summary_table(summary: Summary) -> Table:
-    """The table ``sim run`` prints."""
+def summary_table(summary: Summary, name: str | None = None) -> Table:
+    """The table ``sim run`` prints, titled with ``name`` (default: the scenario's name)."""
     low, high = summary.ci95
-    table = Table(title=f"{summary.scenario}: {summary.runs} runs, seed {summary.seed}")
+    title = f"{name or summary.scenario}: {summary.runs:,} runs, seed {summary.seed}"
+    table = Table(title=title)
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_row(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
+from sim.cli import folders
 from sim.cli.common import (
+    DEFAULT_STORE,
     Address,
     ExecutorName,
     Jobs,
@@ -29,18 +30,18 @@ from sim.cli.common import (
     check_folder,
     console,
     experiment_setup,
+    first_runs,
     load_or_exit,
     report_plots,
+    report_store,
+    say_precision,
     writing,
 )
 from sim.cli.preflight import Yes
 from sim.cli.run import format_days
-from sim.experiments.store import DEFAULT_PATH
-from sim.experiments.sweep import SweepPoint, parse_vary
-from sim.experiments.sweep import sweep as sweep_scenario
-from sim.outputs.figures import sweep_figures, write_figures
-from sim.outputs.files import slug
-from sim.scenario import ScenarioError
+
+if TYPE_CHECKING:
+    from sim.experiments.sweep import SweepPoint
 
 
 def sweep(
@@ -53,7 +54,7 @@ def sweep(
             show_default=False,
         ),
     ],
-    runs: Runs = 1000,
+    runs: Runs = None,
     seed: Seed = 0,
     sets: Sets = None,
     as_json: Json = False,
@@ -62,7 +63,7 @@ def sweep(
     jobs: Jobs = None,
     executor: ExecutorName = "local",
     address: Address = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     quiet: Quiet = False,
     yes: Yes = False,
     out: Out = None,
@@ -71,14 +72,22 @@ def sweep(
     """Run a scenario at every point of a parameter grid: one summary row per point.
 
     The plot (a line with its band for one parameter, a heatmap for two) goes to --out, by
-    default reports/<scenario name>-sweep/.
+    default reports/<scenario name>-sweep-<varied paths>/.
     """
+    from sim.experiments.experiment import PrecisionOutcome
+    from sim.experiments.stats import half_width
+    from sim.experiments.sweep import parse_vary
+    from sim.experiments.sweep import sweep as sweep_scenario
+    from sim.outputs.figures import sweep_figures, write_figures
+    from sim.scenario import ScenarioError
+
     try:
         axes = [parse_vary(text) for text in vary]
     except ScenarioError as err:
         bad_input(str(err))
     base = load_or_exit(scenario, sets)
-    folder = out or Path("reports") / f"{slug(base.name)}-sweep"
+    varied = [text.split("=", 1)[0] for text in vary]  # another grid, another folder
+    folder = out or folders.folder(folders.label(scenario, base, sets), "sweep", *varied)
     if not no_plots:
         check_folder(folder)
     with experiment_setup(jobs, executor, address, store, quiet, yes) as setup:
@@ -86,7 +95,7 @@ def sweep(
             points = sweep_scenario(
                 scenario,
                 axes,
-                runs,
+                first_runs(runs, precision, max_runs),
                 seed,
                 overrides=sets or (),
                 precision=precision,
@@ -102,10 +111,15 @@ def sweep(
         print(json.dumps([p.to_dict() for p in points], allow_nan=False))
     else:
         console.print(sweep_table(points))
+    if precision is not None:
+        width = max(half_width(p.summary.ci95) for p in points)
+        outcome = PrecisionOutcome(precision, width, points[0].summary.runs, max_runs)
+        say_precision(outcome, "the least precise grid point", as_json)
     if not no_plots:
         with writing("the plot", folder):
             paths = write_figures(sweep_figures(points, base), folder)
         report_plots(paths, folder, as_json)
+    report_store(setup, as_json)
 
 
 def sweep_table(points: Sequence[SweepPoint]) -> Table:

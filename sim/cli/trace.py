@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from sim.cli import folders
 from sim.cli.common import (
     ScenarioPath,
     Seed,
@@ -17,9 +18,6 @@ from sim.cli.common import (
     load_or_exit,
     writing,
 )
-from sim.outputs.files import slug
-from sim.outputs.story import tell
-from sim.outputs.trace import disagreements, parse_days, trace, write_trace
 
 
 def trace_command(
@@ -52,6 +50,9 @@ def trace_command(
     show: Annotated[bool, typer.Option("--print", help="Also print the story.")] = False,
 ) -> None:
     """Tell one replication's story: its ledger (every tip's path), a timeline and the story."""
+    from sim.outputs.story import tell
+    from sim.outputs.trace import disagreements, parse_days, trace, write_trace
+
     if fmt not in ("csv", "jsonl"):
         bad_input(f"--format: unknown ledger format {fmt!r}; use csv or jsonl")
     window = None
@@ -66,7 +67,8 @@ def trace_command(
             f"--office-hours: no agency {office_hours!r} in {loaded.name}; "
             f"choose one of: {', '.join(loaded.agencies)}"
         )
-    folder = out or Path("reports") / slug(loaded.name) / f"trace-s{seed}-r{replication}"
+    name = folders.label(scenario, loaded, sets)
+    folder = out or folders.folder(name) / f"trace-s{seed}-r{replication}"
     check_folder(folder)
     traced = trace(loaded, seed, replication)
     wrong = disagreements(traced)

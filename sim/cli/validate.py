@@ -9,7 +9,6 @@ import typer
 
 from sim.cli.common import Sets, console, errors
 from sim.cli.notices import shown_warnings
-from sim.scenario import ScenarioError, load_scenario, scenario_hash
 
 
 def validate(
@@ -17,6 +16,8 @@ def validate(
     sets: Sets = None,
 ) -> None:
     """Validate scenario files: exit 0 when all are valid, 2 when any is not."""
+    from sim.scenario import ScenarioError, load_scenario, scenario_hash
+
     failed = False
     for path in paths:
         try:

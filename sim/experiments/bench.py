@@ -35,7 +35,8 @@ from sim.experiments.experiment import Experiment
 from sim.model.replication import Model
 from sim.scenario import Scenario, load_scenario
 
-BUNDLED = Path(__file__).resolve().parent.parent / "scenarios" / "brussels-2015.yaml"
+#: The scenario timed by default: the bundled brussels-2015 (sim/experiments/ is two levels down).
+BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "brussels-2015.yaml"
 
 Say = Callable[[str], None]
 

@@ -146,16 +146,18 @@ def compare(
     executor: Executor | None = None,
     progress: Progress | None = None,
     preflight: Preflight | None = None,
+    labels: Sequence[str] | None = None,
 ) -> Comparison:
     """Run several scenarios on common random numbers and compare each with the first.
 
     With ``precision``, replications are added until every paired difference's 95 % half-width is
-    at most ``precision`` (or ``max_runs`` is reached).
+    at most ``precision`` (or ``max_runs`` is reached). ``labels`` name the scenarios in the
+    summaries (default: their names, made unique).
     """
     if len(scenarios) < 2:
         raise ValueError("a comparison needs at least two scenarios")
     experiment = Experiment(
-        scenarios, seed, store, executor, progress, __version__, preflight=preflight
+        scenarios, seed, store, executor, progress, __version__, labels, preflight=preflight
     )
     tallies = experiment.run(runs, precision, max_runs, _widest_difference)
     return Comparison(

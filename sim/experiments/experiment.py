@@ -65,6 +65,58 @@ class Arm:
     key: str
 
 
+@dataclass(frozen=True)
+class PrecisionOutcome:
+    """Whether a run with a precision target reached it.
+
+    Attributes:
+        target: the half-width asked for.
+        half_width: the half-width reached.
+        runs: replications run (per scenario).
+        max_runs: the most that were allowed.
+    """
+
+    target: float
+    half_width: float
+    runs: int
+    max_runs: int
+
+    @property
+    def reached(self) -> bool:
+        """True when the half-width is at most the target."""
+        return self.half_width <= self.target
+
+    @property
+    def runs_needed(self) -> int:
+        """About how many replications the target needs (half-widths shrink as 1/sqrt(n))."""
+        return max(self.runs, math.ceil(self.runs * (self.half_width / self.target) ** 2))
+
+    def sentence(self, of: str) -> str:
+        """The outcome in one sentence, ``of`` naming the interval (e.g. "the capture rate")."""
+        if self.reached:
+            return (
+                f"precision reached: the 95 % interval of {of} is ±{self.half_width:.4f} "
+                f"after {self.runs:,} runs (target ±{self.target:g})"
+            )
+        return (
+            f"precision NOT reached: the 95 % interval of {of} is ±{self.half_width:.4f} "
+            f"after {self.runs:,} runs, the --max-runs limit (target ±{self.target:g}); about "
+            f"{self.runs_needed:,} runs would reach it"
+        )
+
+
+def next_runs(runs: int, half_width: float, target: float, max_runs: int) -> int:
+    """The next round's replications when ``runs`` gave ``half_width`` above ``target``.
+
+    Aimed at the number the 1/sqrt(n) law calls for, without a margin (the run stops at the
+    first round that meets the target, so it never runs far past it), but at least a few more
+    and at most four times as many (a small first round's half-width is itself uncertain).
+    """
+    wanted = math.ceil(runs * (half_width / target) ** 2)
+    least = runs + max(10, runs // 50)
+    return min(max_runs, max(least, min(wanted, 4 * runs)))
+
+
 class Experiment:
     """Replications of some scenarios under one master seed.
 
@@ -98,6 +150,8 @@ class Experiment:
         self.progress = progress
         self.preflight = preflight
         self.arms = _arms(scenarios, labels)
+        #: Whether the last :meth:`run` with a precision target reached it (None: no target).
+        self.outcome: PrecisionOutcome | None = None
         for arm in self.arms:
             self.store.register(arm.key, arm.scenario, version)
 
@@ -167,6 +221,11 @@ class Experiment:
     ) -> list[Tally]:
         """Run ``runs`` replications, then more until ``half_width`` <= ``precision``.
 
+        With a precision target the replications grow in rounds aimed at the number the last
+        round's half-width calls for (half-widths shrink as 1/sqrt(n)), at most four times the
+        last round, and the run stops at the first round that meets the target (or at
+        ``max_runs``); :attr:`outcome` then says which.
+
         Args:
             runs: replications to start with (all of them without a precision target).
             precision: the target half-width of the 95 % interval that matters (None: none).
@@ -180,14 +239,13 @@ class Experiment:
         while True:
             self.ensure(n)
             tallies = self.tallies(n)
-            if precision is None or half_width is None or n >= max_runs:
+            if precision is None or half_width is None:
                 return tallies
             width = half_width(tallies)
-            if width <= precision:
+            if width <= precision or n >= max_runs:
+                self.outcome = PrecisionOutcome(precision, width, n, max_runs)
                 return tallies
-            # Half-widths shrink as 1/sqrt(n): aim a little past the estimate to avoid creeping.
-            wanted = math.ceil(n * (width / precision) ** 2 * 1.1)
-            n = min(max_runs, max(wanted, n + 100))
+            n = next_runs(n, width, precision, max_runs)
 
     def record_source(
         self, runs: int, columns: Sequence[tuple[tuple[str, object], ...]] = ()

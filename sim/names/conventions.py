@@ -1,10 +1,10 @@
 """Writing conventions: how French, Dutch, English and Turkish writers spell an Arabic-origin name.
 
-Short vowels are not written in Arabic and each European language romanises the same sounds its
-own way (FACTS.md §6: Abdeslam / Abdesalam / Abdessalam; el-Bakraoui / El Bakraoui / Bakraoui;
+Short vowels are not written in Arabic and each European language romanises the same sounds its own
+way (docs/sources.md §6: Abdeslam / Abdesalam / Abdessalam; el-Bakraoui / El Bakraoui / Bakraoui;
 Sofien / Sofiane / Soufiane). A writer who hears or copies a name re-spells some of it in the
-convention of the language he writes in. Each **rule** below is one such habit; a *site* is a
-place in the name where the rule can apply (an ``ou``, an article, a doubled consonant...).
+convention of the language he writes in. Each **rule** below is one such habit; a *site* is a place
+in the name where the rule can apply (an ``ou``, an article, a doubled consonant...).
 
 For each rule a convention gives ``respell``, the chance that the writer re-spells a site of that
 rule, and for spelling classes the spellings he then writes, with weights (he may draw the same

@@ -1,10 +1,10 @@
 """Other people's names: the population a wanted name must be told apart from.
 
-A police database holds mostly other people (the Belgian central police database held 1.77 M
-persons in 2012, FACTS.md §2). How often a matcher links a wanted name to somebody else depends on
-how alike the names of that population are. This module generates one, deterministically, from
-short lists of Maghrebi, Turkish, Flemish and French given names and surnames written for this
-project (common names, in the spelling a Belgian register would hold). The mix of origins is an
+A police database holds mostly other people (the Belgian central police database held 1.77 M persons
+in 2012, docs/sources.md §2). How often a matcher links a wanted name to somebody else depends on
+how alike the names of that population are. This module generates one, deterministically, from short
+lists of Maghrebi, Turkish, Flemish and French given names and surnames written for this project
+(common names, in the spelling a Belgian register would hold). The mix of origins is an
 **assumption** for Brussels; nothing is downloaded.
 """
 

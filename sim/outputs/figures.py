@@ -34,10 +34,15 @@ def provenance_of(summaries: Sequence[Summary]) -> Provenance:
     return Provenance(scenarios, first.seed, runs=first.runs)
 
 
-def tally_from_store(store: ResultsStore, scenario: Scenario, seed: int, runs: int) -> Tally:
-    """Fold replications 0..runs-1 of ``scenario`` kept in ``store`` into a tally."""
+def tally_from_store(
+    store: ResultsStore, scenario: Scenario, seed: int, runs: int, label: str | None = None
+) -> Tally:
+    """Fold replications 0..runs-1 of ``scenario`` kept in ``store`` into a tally.
+
+    ``label`` names the scenario in the tally (default: its own name).
+    """
     key = scenario_hash(scenario)
-    tally = Tally(scenario.name, key, seed, scenario.horizon / 24)
+    tally = Tally(label or scenario.name, key, seed, scenario.horizon / 24)
     for record in store.records(key, seed, below=runs):
         tally.add(record)
     if tally.runs != runs:

@@ -6,7 +6,9 @@ Each file is written to a temporary file in its own folder and moved into place 
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,4 +61,31 @@ def write_text(path: str | Path, text: str) -> Path:
 def slug(name: str) -> str:
     """A file-name-safe form of a scenario name (letters, digits, dot, dash, underscore)."""
     cleaned = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "-" for c in name)
-    return cleaned.strip(".-") or "scenario"
+    return re.sub("-{2,}", "-", cleaned).strip(".-") or "scenario"  # "a --set b" is "a-set-b"
+
+
+#: Longest folder or file name made from scenario names (most file systems allow 255 bytes; a
+#: name a reader can take in at a glance is far shorter).
+MAX_NAME = 60
+
+
+def short_hash(text: str) -> str:
+    """Eight hex digits of the SHA-256 of ``text``: tells apart names that are cut short."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def shorten(name: str, most: int = MAX_NAME) -> str:
+    """``name`` if it is at most ``most`` characters, else its start and a hash of the whole.
+
+    The start is cut back to the last dash that fits, so it ends on a whole word; the eight hex
+    digits after it keep two long names that share their start apart (``compare-brussels-2015-
+    vs-reform-bilingual-desk-vs-...`` becomes ``compare-brussels-2015-vs-reform-bilingual-desk-
+    3f2a91c0``).
+    """
+    if len(name) <= most:
+        return name
+    digest = short_hash(name)
+    start = name[: most - len(digest) - 1]
+    if "-" in start[len(start) // 2 :]:
+        start = start[: start.rindex("-")]
+    return f"{start.rstrip('-.')}-{digest}"

@@ -28,10 +28,11 @@ from sim.outputs.files import atomic_writer
 from sim.outputs.plots.rates import capture_differences
 from sim.outputs.plots.style import Provenance
 from sim.outputs.plots.tornado import FrictionEffect, friction_tornado
+from sim.outputs.wording import is_clear, verdict
 from sim.scenario import load_scenario
 from sim.version import __version__
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository: sim/outputs/ is two levels down
 BASELINE = ROOT / "scenarios" / "brussels-2015.yaml"
 REFORMS = ROOT / "scenarios" / "reforms"
 COMMAND = "python -m sim.outputs.findings --runs {runs} --attribution-runs {aruns} --seed {seed}"
@@ -48,16 +49,16 @@ def _menu_table(comparison: Comparison) -> list[str]:
     base = comparison.summaries[0]
     lines = [
         "| rank | reform | captured (95 % CI) | gain over 2015 | paired 95 % CI "
-        "| unpaired 95 % CI |",
-        "|---|---|---|---|---|---|",
-        f"| | {base.scenario} (baseline) | {_rate(base.capture_rate, base.ci95)} | | | |",
+        "| the paired CI supports | unpaired 95 % CI |",
+        "|---|---|---|---|---|---|---|",
+        f"| | {base.scenario} (baseline) | {_rate(base.capture_rate, base.ci95)} | | | | |",
     ]
     diffs = {d.b: d for d in comparison.differences}
     for rank, name, gain, ci in reform_menu(comparison):
         s, d = rates[name], diffs[name]
         lines.append(
             f"| {rank} | {name} | {_rate(s.capture_rate, s.ci95)} | {gain:+.3f} | "
-            f"{ci[0]:+.3f} to {ci[1]:+.3f} | "
+            f"{ci[0]:+.3f} to {ci[1]:+.3f} | {verdict(ci, 'more captures', 'fewer captures')} | "
             f"{d.unpaired_ci95[0]:+.3f} to {d.unpaired_ci95[1]:+.3f} |"
         )
     return lines
@@ -82,32 +83,45 @@ def _attribution_table(result: Attribution) -> list[str]:
     return lines
 
 
-def _significant(ci: tuple[float, float]) -> bool:
-    return ci[0] > 0 or ci[1] < 0
-
-
 def _headlines(comparison: Comparison, result: Attribution) -> list[str]:
+    """The page's summary: every direction it states has a 95 % interval clear of zero."""
     menu = reform_menu(comparison)
     helps = [m for m in menu if m[3][0] > 0]
-    neutral = [m[1] for m in menu if not _significant(m[3])]
-    top = result.frictions[0]
+    hurts = [m[1] for m in menu if m[3][1] < 0]
+    neutral = [m[1] for m in menu if not is_clear(m[3])]
+    low, high = result.total_gap_ci95
+    gap = f"{result.total_gap:+.3f} (95 % CI {low:+.3f} to {high:+.3f})"
     lines = [
         f"- With the 2015 organisation the fugitive is caught within 126 days in "
         f"{comparison.summaries[0].capture_rate:.1%} of runs; with every friction removed, in "
-        f"{result.frictionless_rate:.1%}: a gap of {result.total_gap:+.3f}.",
-        f"- The largest Shapley share of that gap goes to **{top.label}** ({top.shapley:+.3f}, "
-        f"95 % CI {top.shapley_ci95[0]:+.3f} to {top.shapley_ci95[1]:+.3f}).",
+        f"{result.frictionless_rate:.1%}: "
+        + (f"a gap of {gap}." if is_clear(result.total_gap_ci95) else f"no clear gap: {gap}.")
     ]
+    top = result.frictions[0]
+    share = f"{top.shapley:+.3f}, 95 % CI {top.shapley_ci95[0]:+.3f} to {top.shapley_ci95[1]:+.3f}"
+    if is_clear(top.shapley_ci95):
+        lines.append(f"- The largest Shapley share of that gap goes to **{top.label}** ({share}).")
+    else:
+        lines.append(
+            "- No friction's Shapley share is clearly different from zero at this precision; "
+            f"the largest estimate is {top.label}'s ({share})."
+        )
     if helps:
         best = helps[0]
         lines.append(
-            f"- Of the reforms, **{best[1]}** buys the most: {best[2]:+.3f} "
-            f"(paired 95 % CI {best[3][0]:+.3f} to {best[3][1]:+.3f}); "
-            f"{len(helps)} of {len(menu)} reforms help with intervals clear of zero."
+            f"- Of the reforms, **{best[1]}** has the largest estimated gain among those clear of "
+            f"zero: {best[2]:+.3f} (paired 95 % CI {best[3][0]:+.3f} to {best[3][1]:+.3f}); "
+            f"{len(helps)} of {len(menu)} reforms help with intervals clear of zero (overlapping "
+            "intervals do not rank them)."
         )
+    else:
+        lines.append("- No reform helps with an interval clear of zero at this precision.")
+    if hurts:
+        worse = ", ".join(hurts)
+        lines.append(f"- Fewer captures than 2015, with intervals clear of zero: {worse}.")
     if neutral:
         lines.append(
-            "- No measurable effect at this precision (paired interval covers zero): "
+            "- No clear difference from 2015 at this precision (the paired interval covers zero): "
             + ", ".join(neutral)
             + "."
         )
@@ -117,7 +131,7 @@ def _headlines(comparison: Comparison, result: Attribution) -> list[str]:
 CAVEATS = """\
 ## What these numbers can and cannot support
 
-- **One historical case.** The model is calibrated on one manhunt (FACTS.md §4) plus sourced
+- **One historical case.** The model is calibrated on one manhunt (docs/sources.md §4) plus sourced
   structural facts (zones, staffing ratios, the night rule, the database reforms). One case cannot
   calibrate rates such as how often informants call or how long a dossier waits: those are
   declared assumptions in each scenario's `sources:` notes. Read the differences between setups,
@@ -184,8 +198,8 @@ def write_findings(
         "## The reform menu",
         "",
         "Each reform in `scenarios/reforms/` extends `brussels-2015` and changes only what its "
-        "file says (each cites FACTS.md). All run on common random numbers, so the gain is a "
-        "paired difference of proportions (Tango's score interval); the unpaired (Newcombe) "
+        "file says (each cites docs/sources.md). All run on common random numbers, so the gain is "
+        "a paired difference of proportions (Tango's score interval); the unpaired (Newcombe) "
         "interval shows what the pairing buys.",
         "",
         *_menu_table(comparison),

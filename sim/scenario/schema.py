@@ -1,10 +1,10 @@
 """The scenario format: typed, immutable blocks that a YAML scenario file validates into.
 
 Every block refuses unknown keys and may carry a ``sources:`` note saying where its numbers come
-from (a FACTS.md section) or that they are an assumption. Field names are the YAML keys; units are
-parsed at the edge (durations to hours, rates to events per hour, times of day to hours after
-midnight), so the model only ever sees numbers in hours. ``docs/scenarios.md`` documents each field
-with examples.
+from (a docs/sources.md section) or that they are an assumption. Field names are the YAML keys;
+units are parsed at the edge (durations to hours, rates to events per hour, times of day to hours
+after midnight), so the model only ever sees numbers in hours. ``docs/scenarios.md`` documents each
+field with examples.
 
 Cross-references (a channel naming an agency, a zone listing a commune...) are checked by
 :mod:`sim.scenario.refs` once every block has its type.
@@ -126,7 +126,9 @@ class Block(BaseModel):
         extra="forbid", frozen=True, arbitrary_types_allowed=True, validate_default=True
     )
 
-    sources: Note = Field(default=None, description="where the numbers come from (FACTS §...)")
+    sources: Note = Field(
+        default=None, description="where the numbers come from (docs/sources.md §...)"
+    )
 
 
 # --- places ---------------------------------------------------------------------------------

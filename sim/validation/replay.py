@@ -1,9 +1,9 @@
 """The 2015-16 manhunt replayed: what the model makes of the real itinerary and dated events.
 
-``scenarios/brussels-2015-replay.yaml`` puts the fugitive on the dated itinerary of FACTS §4 and
-adds the dated events (the Cambrai check before any flag, the warrants, the Molenbeek tip of
-15 Nov 21:10, the Mechelen tip of 7 Dec, the searches of 10 Dec and 15 Mar). Each replication
-is one way the 2015 services could have handled the same tips; we read from it:
+``scenarios/brussels-2015-replay.yaml`` puts the fugitive on the dated itinerary of docs/sources.md
+§4 and adds the dated events (the Cambrai check before any flag, the warrants, the Molenbeek tip of
+15 Nov 21:10, the Mechelen tip of 7 Dec, the searches of 10 Dec and 15 Mar). Each replication is one
+way the 2015 services could have handled the same tips; we read from it:
 
 * the capture day, beside the real arrest on 18 Mar 2016 16:30 (day 125.8, "day 126");
 * the fate of the 15-16 Nov search: deferred by the night rule or not, and whether it found him;
@@ -37,14 +37,14 @@ REPLAY = SCENARIOS / "brussels-2015-replay.yaml"
 MOLENBEEK_NIGHT = SCENARIOS / "brussels-2015-replay-molenbeek-night.yaml"
 CENTRALISED = SCENARIOS / "brussels-2015-centralised.yaml"
 
-#: The arrest: 18 Mar 2016 ~16:30 in Molenbeek (FACTS §4).
+#: The arrest: 18 Mar 2016 ~16:30 in Molenbeek (docs/sources.md §4).
 REAL_ARREST = datetime(2016, 3, 18, 16, 30)
 
-#: The tip that he was probably at an address in Molenbeek (FACTS §4).
+#: The tip that he was probably at an address in Molenbeek (docs/sources.md §4).
 MOLENBEEK_TIP = datetime(2015, 11, 15, 21, 10)
 
 #: The 15-16 Nov search counts as "that night's" if it starts before this (the latest reported
-#: time of the search was 17:00 on 16 Nov, FACTS §4).
+#: time of the search was 17:00 on 16 Nov, docs/sources.md §4).
 MOLENBEEK_NIGHT_ENDS = datetime(2015, 11, 16, 17, 0)
 
 

@@ -20,7 +20,7 @@ from sim.validation.replay import REAL_ARREST, ReplayRun
 #: The replay starts at the Paris attacks (13 Nov 2015 22:00).
 START = datetime(2015, 11, 13, 22, 0)
 
-#: The search of the Forest flat (15 Mar 2016 ~14:15, FACTS §4), in days from the start.
+#: The search of the Forest flat (15 Mar 2016 ~14:15, docs/sources.md §4), in days from the start.
 FOREST_SEARCH_DAY = (datetime(2016, 3, 15, 14, 15) - START).total_seconds() / 86400
 
 #: The dated tip that leads to the Forest search (15 Mar 2016 07:00, an assumption of the replay).

@@ -253,15 +253,14 @@ def _replay(settings: Settings, replay: ReplaySection, figures: str) -> str:
     return f"""## 3. The 2015-16 manhunt replayed
 
 `scenarios/brussels-2015-replay.yaml` extends `brussels-2015.yaml`: the same services, channels,
-informants and noise, but the fugitive follows the dated itinerary of FACTS §4 and the dated
-events are those FACTS gives. Each replication is one way the 2015 services could have handled
+informants and noise, but the fugitive follows the dated itinerary of docs/sources.md §4 and the
+dated events are those it gives. Each replication is one way the 2015 services could have handled
 the same kind of tips ({n} replications per arm, seed {settings.replay_seed}; arms are paired
-replication by replication). Arms: the **2015 rules**; the same with **no night rule**
-(`--set raids.night_rule=null`); and the **2016 reforms**, i.e. the changes
-`brussels-2015-centralised.yaml` makes to its parent (one database that alerts the zone, prompt
-feeding, bilingual desks, the terrorism exemption from the night rule) applied to the replay
-(`sim.validation.replay.reformed`). Run one arm yourself with
-`sim run scenarios/brussels-2015-replay.yaml --runs 1000 --seed 1`.
+replication by replication). Arms: the **2015 rules**; the same with **no night rule** (`--set
+raids.night_rule=null`); and the **2016 reforms**, i.e. the changes `brussels-2015-centralised.yaml`
+makes to its parent (one database that alerts the zone, prompt feeding, bilingual desks, the
+terrorism exemption from the night rule) applied to the replay (`sim.validation.replay.reformed`).
+Run one arm yourself with `sim run scenarios/brussels-2015-replay.yaml --runs 1000 --seed 1`.
 
 ### The itinerary (unknown months as a stated assumption)
 
@@ -298,37 +297,36 @@ difference of {diff:+.3f} [{dlow:+.3f}, {dhigh:+.3f}] over the same replications
 
 ### The night rule and the search of 15-16 November
 
-The tip of 15 Nov 21:10 named an address in Molenbeek. On the FACTS itinerary he was in
-Schaerbeek, so the tip is false: the anti-terror section's triage believes a false tip with
-probability `belief.false_tip` = 0.1 (an assumption), and a search, when it happens, is empty.
-In the contested branch (`brussels-2015-replay-molenbeek-night.yaml`: he was at the address from
-20:00 and left at 04:00, an hour before the earliest reported search time) the tip is true.
+The tip of 15 Nov 21:10 named an address in Molenbeek. On the itinerary of docs/sources.md §4 he was
+in Schaerbeek, so the tip is false: the anti-terror section's triage believes a false tip with
+probability `belief.false_tip` = 0.1 (an assumption), and a search, when it happens, is empty. In
+the contested branch (`brussels-2015-replay-molenbeek-night.yaml`: he was at the address from 20:00
+and left at 04:00, an hour before the earliest reported search time) the tip is true.
 
 {night_table([main, night])}
 
 {paired_table([main, night])}
 
-**How often the night rule deferred the 15-16 Nov search.** On the FACTS itinerary the tip led
-to a search in {searched_main} of {n} replications (the rest dismissed it as not credible or
-lost it), and the night rule deferred it in {deferred_main} of them. In the contested branch,
-where the tip is true and believed more often, it deferred it in
+**How often the night rule deferred the 15-16 Nov search.** On the itinerary of
+docs/sources.md §4 the tip led to a search in {searched_main} of {n} replications (the rest
+dismissed it as not credible or lost it), and the night rule deferred it in {deferred_main} of them.
+In the contested branch, where the tip is true and believed more often, it deferred it in
 {night_rules.night_search.get("deferred", 0)} of {n}.
 
-**How often that deferral mattered.** On the FACTS itinerary, never (he was not there: that
-search found him in {rules.night_found.count} of {n} runs); removing the night rule altogether
-changes the capture status of {no_rule_main.changed} of {n} replications and brings the capture
-forward by {no_rule_main.shift_hours:+.1f} h on average (other searches deferred over 126 days;
-he stays weeks at each address, so a few hours rarely matter). In {no_rule_main.lost} of those
-{no_rule_main.changed} he is caught only *with* the rule: without it the other searches run at
-other hours, occupy the anti-terror section's two search teams at other times and take the
-draws of the shared `raids` stream in another order (common random numbers align the streams,
-not every draw), so the decisive search came after he had left or he escaped it. Removing the
-rule does not help uniformly. In the contested branch the
-15-16 Nov search finds him **only without the night rule** in {no_rule_night.found_tonight_only}
-of {n} replications ({no_rule_night.found_tonight_only / n:.1%}): the searches the rule pushed to
-05:00 came after he had left at 04:00, while without it the fastest searches found him. Because
-most of those runs catch him later anyway, the capture status by day 126 changes in only
-{no_rule_night.changed} of {n} (paired difference {no_rule_night.difference[0]:+.3f}
+**How often that deferral mattered.** On the itinerary of docs/sources.md §4, never (he was
+not there: that search found him in {rules.night_found.count} of {n} runs); removing the night rule
+altogether changes the capture status of {no_rule_main.changed} of {n} replications and brings the
+capture forward by {no_rule_main.shift_hours:+.1f} h on average (other searches deferred over 126
+days; he stays weeks at each address, so a few hours rarely matter). In {no_rule_main.lost} of those
+{no_rule_main.changed} he is caught only *with* the rule: without it the other searches run at other
+hours, occupy the anti-terror section's two search teams at other times and take the draws of the
+shared `raids` stream in another order (common random numbers align the streams, not every draw), so
+the decisive search came after he had left or he escaped it. Removing the rule does not help
+uniformly. In the contested branch the 15-16 Nov search finds him **only without the night rule** in
+{no_rule_night.found_tonight_only} of {n} replications ({no_rule_night.found_tonight_only / n:.1%}):
+the searches the rule pushed to 05:00 came after he had left at 04:00, while without it the fastest
+searches found him. Because most of those runs catch him later anyway, the capture status by day 126
+changes in only {no_rule_night.changed} of {n} (paired difference {no_rule_night.difference[0]:+.3f}
 [{no_rule_night.difference[1][0]:+.3f}, {no_rule_night.difference[1][1]:+.3f}]).
 
 ### Stopped and released at the border
@@ -355,7 +353,8 @@ CAVEATS = """## 4. Caveats
   stands for the Forest search, the contested Molenbeek night).
 * **Triage sees the hidden truth.** `belief.true_tip` and `belief.false_tip` make analysts judge
   a tip by whether it is really true, an oracle standing for their skill. It is why the false
-  15 Nov tip is usually dismissed in the FACTS replay although in history that search happened.
+  15 Nov tip is usually dismissed in the replay of docs/sources.md §4 although in history that
+  search happened.
 * **An itinerary overrides the fugitive's reactions.** On an itinerary he neither moves on alerts
   nor leaves after an escape: history decides where he goes next.
 * **The analytic cases check mechanisms one at a time**, in isolation. Interactions (a queue

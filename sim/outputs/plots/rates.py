@@ -23,6 +23,7 @@ from sim.outputs.plots.style import (
     series_colour,
 )
 from sim.outputs.plots.style import wrap_labels as wrap
+from sim.outputs.wording import verdict
 
 
 def capture_rates(summaries: Sequence[Summary], provenance: Provenance) -> Figure:
@@ -95,13 +96,14 @@ def capture_differences(differences: Sequence[Difference], provenance: Provenanc
             markersize=8,
         )
         ax.annotate(
-            f"{mean:+.3f}  paired [{low:+.3f}, {high:+.3f}], "
+            f"{mean:+.3f}, {verdict(d.ci95)}: paired [{low:+.3f}, {high:+.3f}], "
             f"unpaired [{u_low:+.3f}, {u_high:+.3f}]",
             (mean, y + 0.05),
             xytext=(0, 9),
             textcoords="offset points",
             ha="center",
             fontsize=9,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1},
         )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(ys, wrap([f"{d.b}\nminus {d.a}" for d in differences]))

@@ -3,8 +3,10 @@
 Every figure is a :class:`matplotlib.figure.Figure` with its own Agg canvas: plotting never touches
 pyplot's global state or the backend a notebook chose, and works on machines without a display.
 Colours are the Okabe-Ito palette (Okabe & Ito 2008), distinguishable with the common forms of
-colour blindness; where a second cue helps (several scenarios on one plot) line styles and markers
-differ too.
+colour blindness, extended to ten scenarios by three dark colours of Paul Tol's qualitative
+schemes (wine, olive, indigo) that stay apart from it; where a second cue helps (several
+scenarios on one plot) line styles and markers differ too. Figures are sized for a page: 8.5 inches
+wide (1,020 pixels in the PNG), and never taller than :data:`PAGE_HEIGHT`.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.gridspec import SubplotSpec
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from sim.version import __version__
@@ -36,6 +40,7 @@ OKABE_ITO = {
 }
 
 #: The order in which scenarios (series) take colours: the baseline blue, the next vermillion...
+#: Ten, all different: a comparison of up to ten setups gives each its own colour.
 SERIES = (
     OKABE_ITO["blue"],
     OKABE_ITO["vermillion"],
@@ -44,15 +49,24 @@ SERIES = (
     OKABE_ITO["orange"],
     OKABE_ITO["sky_blue"],
     OKABE_ITO["black"],
+    "#882255",  # Tol's wine
+    "#999933",  # Tol's olive
+    "#332288",  # Tol's indigo
 )
 LINESTYLES = ("-", "--", "-.", ":")
-MARKERS = ("o", "s", "D", "^", "v", "P", "X")
+MARKERS = ("o", "s", "D", "^", "v", "P", "X", "h", "*", "d")
+
+#: Width of every figure but the timeline, inches (a page's text width at 120 dpi: 1,020 px).
+PAGE_WIDTH = 8.5
+
+#: The tallest a figure may be, inches (a Letter page's text height).
+PAGE_HEIGHT = 10.5
 GREY = "#8C8C8C"
 LIGHT_GREY = "#D9D9D9"
 
 
 def series_colour(i: int) -> str:
-    """Colour of the i-th scenario or series (cycles after seven)."""
+    """Colour of the i-th scenario or series (unique up to ten; cycles after that)."""
     return SERIES[i % len(SERIES)]
 
 
@@ -123,11 +137,12 @@ def new_figure(width: float, height: float) -> Figure:
 def finish(figure: Figure, title: str, provenance: Provenance) -> Figure:
     """Give ``figure`` its title and the provenance footer, and remember both for saving."""
     figure.suptitle(title, fontsize=12, fontweight="bold")
-    figure.text(
-        0.995, 0.006, provenance.footer(), ha="right", va="bottom", fontsize=6.5, color=GREY
-    )
-    # Keep a strip of about 0.2 inch under the axes for the footer, whatever the figure's height.
-    strip = 0.2 / figure.get_figheight()
+    # The footer is wrapped to the figure's width (about 17 characters an inch at 6.5 points),
+    # so that eight scenarios' names and hashes are not cut off at the edge.
+    lines = textwrap.wrap(provenance.footer(), int(figure.get_figwidth() * 17))
+    figure.text(0.995, 0.006, "\n".join(lines), ha="right", va="bottom", fontsize=6.5, color=GREY)
+    # Keep a strip under the axes for the footer (about 0.2 inch, and 0.11 more a line).
+    strip = (0.2 + 0.11 * (len(lines) - 1)) / figure.get_figheight()
     engine = figure.get_layout_engine()
     if not isinstance(engine, ConstrainedLayoutEngine):  # figure() makes constrained layouts
         raise TypeError(
@@ -137,6 +152,38 @@ def finish(figure: Figure, title: str, provenance: Provenance) -> Figure:
     figure.sim_title = title  # type: ignore[attr-defined]  # read back by save_figure
     figure.sim_provenance = provenance  # type: ignore[attr-defined]  # likewise
     return figure
+
+
+#: The label of the frameless axes that hold a legend (see :func:`legend_below`).
+LEGEND_LABEL = "<legend>"
+
+
+def legend_below(
+    figure: Figure,
+    spec: SubplotSpec,
+    handles: Sequence[Artist],
+    ncols: int,
+    fontsize: float = 8,
+    title: str | None = None,
+) -> Axes:
+    """A legend in its own row of the layout, at ``spec``: never over the data, title or footer.
+
+    Matplotlib's legends "outside" the axes are placed at the figure's edge, where the
+    provenance footer is; a legend held by a frameless axes of its own takes part in the layout
+    like any panel.
+    """
+    ax = figure.add_subplot(spec, label=LEGEND_LABEL)
+    ax.axis("off")
+    ax.legend(
+        handles=handles,
+        loc="center",
+        ncols=ncols,
+        fontsize=fontsize,
+        frameon=False,
+        title=title,
+        title_fontsize=fontsize,
+    )
+    return ax
 
 
 def grid(ax: Axes, axis: Literal["both", "x", "y"] = "both") -> None:

@@ -6,21 +6,33 @@ stay labelled with the address. Below, one lane per agency and database: tips co
 true tips, grey ticks for false ones), arrows for each copy passed from one service to another
 (dashed to a cross when the message was lost), database alerts, searches (triangles; a purple line
 before one shows the wait the night rule imposed), stops and the capture. The night-ban windows
-are shaded across both panels, and the office hours of one agency are shaded in its lane.
-A long run is readable as a whole and in detail through a window of days.
+are shaded across both panels (in windows of up to three weeks: over a whole run they would be a
+barcode), and the office hours of one agency are shaded in its lane. The figure is page-sized
+(10 inches wide, the legend under the panels); a long run is readable as a whole and in detail
+through a window of days.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.outputs.plots.style import GREY, LIGHT_GREY, OKABE_ITO, Provenance, finish, new_figure
+from sim.outputs.plots.style import (
+    GREY,
+    LIGHT_GREY,
+    OKABE_ITO,
+    Provenance,
+    finish,
+    legend_below,
+    new_figure,
+)
 from sim.outputs.trace import Search, Trace
 
 _TRUE = OKABE_ITO["vermillion"]
@@ -38,6 +50,13 @@ _ZONE_COLOURS = (
     OKABE_ITO["black"],
     GREY,
 )
+
+
+#: The widest window (days) whose nightly bans and office hours are shaded.
+SHADED_DAYS = 21
+
+#: Width of the timeline, inches (1,200 pixels in the PNG).
+WIDTH = 10.0
 
 
 class _Axis:
@@ -105,13 +124,18 @@ def timeline(
         raise ValueError(f"unknown agency {office!r}; choose one of: {', '.join(trace.agencies)}")
     axis = _Axis(trace)
     zones = list(dict.fromkeys(trace.zone_of.get(p, p) for _, p, _, _ in trace.path))
-    figure = new_figure(13, 3.2 + 0.34 * len(lanes) + 0.3 * len(zones))
-    top, bottom = figure.subplots(
-        2, 1, sharex=True, height_ratios=[0.8 + 0.3 * len(zones), 0.34 * len(lanes)]
-    )
-    for ax in (top, bottom):
-        for a, b in trace.night_bans(t0, t1):
-            ax.axvspan(axis.x(a), axis.x(b), color=_NIGHT, alpha=0.55, linewidth=0, zorder=0)
+    shaded = (t1 - t0) / 24 <= SHADED_DAYS
+    office = office if shaded or office_hours_of is not None else None
+    heights = [0.8 + 0.3 * len(zones), 0.3 * len(lanes), 1.3]
+    figure = new_figure(WIDTH, 2.6 + sum(heights))
+    layout = figure.add_gridspec(3, 1, height_ratios=heights)
+    top = figure.add_subplot(layout[0])
+    bottom = figure.add_subplot(layout[1], sharex=top)
+    top.tick_params(axis="x", labelbottom=False)
+    if shaded:
+        for ax in (top, bottom):
+            for a, b in trace.night_bans(t0, t1):
+                ax.axvspan(axis.x(a), axis.x(b), color=_NIGHT, alpha=0.55, linewidth=0, zorder=0)
     _fugitive_panel(top, trace, axis, zones, t0, t1)
     if office is not None:
         spans = [(axis.x(a), axis.x(b) - axis.x(a)) for a, b in trace.office_hours(office, t0, t1)]
@@ -126,9 +150,7 @@ def timeline(
         f"day of the run (day 1 = {start:%a %d %b %Y}; each day runs from midnight to midnight, "
         "as in the story)"
     )
-    figure.legend(
-        handles=_legend(trace, office), loc="outside right upper", fontsize=8, frameon=False
-    )
+    legend_below(figure, layout[2], _legend(trace, office, shaded), 3)
     span = f"days {days[0]}-{days[1]}" if days is not None else "the whole run"
     title = f"One replication, {span}: where he was, who knew what, every search"
     return finish(figure, title, provenance)
@@ -139,7 +161,10 @@ def _fugitive_panel(
 ) -> None:
     lane = {zone: len(zones) - 1 - i for i, zone in enumerate(zones)}
     ends = [t for t, _, _, _ in trace.path[1:]] + [trace.end_h]
-    width_days = (t1 - t0) / 24
+    # A label is about 0.075 inch a character at 7.5 points; the data span about 7 inches.
+    days_per_char = (axis.x(t1) - axis.x(t0)) * 0.075 / 7
+    free_from: dict[str, float] = {}  # where each lane's last label ends (story days)
+    last_label: dict[str, str] = {}  # a house visited again and again is named once
     for (arrived, place, house, _), left in zip(trace.path, ends, strict=True):
         a, b = max(arrived, t0), min(left, t1)
         if b <= a:
@@ -148,16 +173,21 @@ def _fugitive_panel(
         colour = _ZONE_COLOURS[zones.index(zone) % len(_ZONE_COLOURS)]
         y = lane[zone]
         ax.broken_barh([(axis.x(a), axis.x(b) - axis.x(a))], (y - 0.3, 0.6), color=colour)
-        if (b - a) / 24 > width_days / 40:  # label stays wide enough to hold a label
+        label = house or place
+        starts = axis.x(a)
+        fits = starts >= free_from.get(zone, -math.inf)  # never over the lane's previous label
+        if fits and last_label.get(zone) != label:
             ax.annotate(
-                house or place,
-                (axis.x(a), y + 0.32),
+                label,
+                (starts, y + 0.32),
                 xytext=(2, 1),
                 textcoords="offset points",
-                fontsize=7,
+                fontsize=7.5,
                 va="bottom",
             )
-    ax.set_yticks(list(lane.values()), list(lane))
+            free_from[zone] = starts + (len(label) + 2) * days_per_char
+            last_label[zone] = label
+    ax.set_yticks(list(lane.values()), list(lane), fontsize=8.5)
     ax.set_ylim(-0.6, len(zones) - 0.1)
     ax.set_ylabel("his police zone")
 
@@ -276,9 +306,9 @@ def _search_style(search: Search) -> dict[str, Any]:
     return {"marker": "^", "markerfacecolor": "white", "markersize": 6, "zorder": 5, **edge}
 
 
-def _legend(trace: Trace, office: str | None) -> list[object]:
+def _legend(trace: Trace, office: str | None, shaded: bool) -> list[Artist]:
     rule = trace.night_rule
-    handles: list[object] = [
+    handles: list[Artist] = [
         Line2D(
             [],
             [],
@@ -354,7 +384,11 @@ def _legend(trace: Trace, office: str | None) -> list[object]:
     ]
     if rule is not None and rule.exempt_from > 0:  # a case exempt from the start has no bans
         ban = f"{_clock(rule.ban_from)}-{_clock(rule.ban_until)}"
-        handles.append(Patch(color=_NIGHT, label=f"night ban on searches ({ban})"))
+        if shaded:
+            handles.append(Patch(color=_NIGHT, label=f"night ban on searches ({ban})"))
+        else:
+            label = f"night ban ({ban}): shaded in close-ups only"
+            handles.append(Patch(facecolor="white", edgecolor=GREY, label=label))
     if office is not None:
         handles.append(Patch(color=_OFFICE, alpha=0.35, label=f"office hours of {office}"))
     return handles

@@ -1,10 +1,13 @@
-"""Building the report: run the experiment, draw every figure, tell a typical replication's story.
+"""Building the report: run the experiment, draw every figure, tell one replication's story.
 
 :func:`build_report` is what ``sim report`` does: it loads the scenarios, runs them on common random
 numbers (through the results store, so a repeated report costs nothing), writes the figures, traces
-the *typical* replication of the first scenario (the one whose capture came closest to the median
-time to capture, or an uncaptured one when fewer than half the runs end in capture) and renders
-``index.html`` with its stylesheet. Every file is written atomically into one folder, which holds
+the replication whose story it tells and renders ``index.html`` with its stylesheet. With one
+scenario that is the *typical* replication (the one whose capture came closest to the median time
+to capture, or an uncaptured one when fewer than half the runs end in capture); in a comparison it
+is one where the setups end differently (typical of the replications that only one of them ends
+in capture), told in both setups over the same days, so that the story shows what the
+difference between them does. Every file is written atomically into one folder, which holds
 all the page needs: it opens offline and makes no network requests.
 """
 
@@ -14,7 +17,7 @@ import json
 import math
 import platform
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -23,7 +26,7 @@ import numpy as np
 from sim.analysis.losses import TipLosses, from_summary
 from sim.experiments.compare import Difference, differences
 from sim.experiments.executors import Executor
-from sim.experiments.experiment import Experiment, Preflight, Progress
+from sim.experiments.experiment import Experiment, PrecisionOutcome, Preflight, Progress
 from sim.experiments.stats import half_width
 from sim.experiments.store import ResultsStore
 from sim.experiments.summary import Summary, Tally
@@ -38,6 +41,7 @@ from sim.outputs.report.diff import Difference as Setting
 from sim.outputs.report.diff import document_diff, grouped
 from sim.outputs.story import tell
 from sim.outputs.trace import trace
+from sim.outputs.wording import is_clear
 from sim.scenario import Scenario, load_scenario, scenario_hash
 from sim.scenario.document import scenario_document, with_overrides
 from sim.version import __version__
@@ -54,20 +58,47 @@ class ScenarioInfo:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """One setup's run of the replication the report tells.
+
+    Attributes:
+        scenario: the setup's name.
+        story: the story's lines (see :func:`sim.outputs.story.tell`).
+        outcome: how the run ends, in words.
+        figure: the stem of its close-up timeline.
+        story_file: the file its story is written to.
+    """
+
+    scenario: str
+    story: list[str]
+    outcome: str
+    figure: str
+    story_file: str
+
+
+@dataclass(frozen=True)
 class Typical:
     """The replication whose story the report tells, and why it was chosen.
 
     Attributes:
         replication: its index.
         why: the reason, in words.
-        story: the story's lines (see :func:`sim.outputs.story.tell`).
-        elsewhere: (scenario, outcome in words) for the same replication in the other scenarios.
+        shown: the setups whose run of it is told: the baseline, then (in a comparison where
+            the setups end differently in some replications) the one it is contrasted with.
+        days: the story days of the close-up timelines (the same for every setup shown).
+        elsewhere: (scenario, outcome in words) for the same replication in every other setup.
     """
 
     replication: int
     why: str
-    story: list[str]
+    shown: list[Shown]
+    days: tuple[int, int]
     elsewhere: list[tuple[str, str]]
+
+    @property
+    def story(self) -> list[str]:
+        """The baseline's story."""
+        return self.shown[0].story
 
 
 @dataclass(frozen=True)
@@ -87,6 +118,10 @@ class ReportData:
     date: str
     version: str
     software: list[tuple[str, str]]
+    precision: PrecisionOutcome | None = None
+    index: Path = Path("index.html")
+    overrides: tuple[str, ...] = ()
+    changes: list[tuple[str, list[Setting]]] = field(default_factory=list)
 
 
 def build_report(
@@ -104,6 +139,41 @@ def build_report(
     preflight: Preflight | None = None,
     command: str = "",
 ) -> Path:
+    """Run the scenarios and write a self-contained HTML report into ``out``; its page's path.
+
+    See :func:`make_report` for the arguments.
+    """
+    return make_report(
+        paths,
+        out,
+        runs,
+        seed,
+        overrides=overrides,
+        precision=precision,
+        max_runs=max_runs,
+        store=store,
+        executor=executor,
+        progress=progress,
+        preflight=preflight,
+        command=command,
+    ).index
+
+
+def make_report(
+    paths: Sequence[Scenario | str | Path],
+    out: str | Path,
+    runs: int = 1000,
+    seed: int = 0,
+    *,
+    overrides: Sequence[str] = (),
+    precision: float | None = None,
+    max_runs: int = 100_000,
+    store: ResultsStore | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    preflight: Preflight | None = None,
+    command: str = "",
+) -> ReportData:
     """Run the scenarios and write a self-contained HTML report into ``out``.
 
     Args:
@@ -122,7 +192,8 @@ def build_report(
         command: the command line that asked for the report (shown under provenance).
 
     Returns:
-        The path of ``index.html``.
+        What the page shows, with the page's path (``index``) and, with a precision target,
+        whether it was reached.
 
     Raises:
         ScenarioError: a scenario file is not valid.
@@ -142,8 +213,8 @@ def build_report(
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     figures = _figures(tallies, summaries, folder)
-    typical = _typical(scenarios[0], tallies, seed, folder)
-    figures += ["timeline", "timeline-detail"]
+    typical = _typical(scenarios, tallies, seed, folder)
+    figures += ["timeline", *(shown.figure for shown in typical.shown)]
     data = ReportData(
         scenarios=[
             ScenarioInfo(s.name, _where(p), scenario_hash(s), s.description)
@@ -161,12 +232,20 @@ def build_report(
         date=today(),
         version=__version__,
         software=_software(),
+        precision=experiment.outcome,
+        index=folder / "index.html",
+        overrides=tuple(overrides),
+        changes=[
+            (s.name, grouped(document_diff([documents[0], d])))
+            for s, d in zip(scenarios[1:], documents[1:], strict=True)
+        ],
     )
     write_text(folder / "style.css", page.stylesheet())
-    index = write_text(folder / "index.html", page.render(data))
+    write_text(data.index, page.render(data))
     written = [f"{stem}.{kind}" for stem in figures for kind in ("png", "svg")]
-    retire_stale(folder, [*written, "story.txt", "style.css", "index.html"])
-    return index
+    stories = [shown.story_file for shown in typical.shown]
+    retire_stale(folder, [*written, *stories, "style.css", "index.html"])
+    return data
 
 
 def _where(scenario: Scenario | str | Path) -> str:
@@ -249,23 +328,98 @@ def typical_replication(tally: Tally) -> tuple[int, str]:
     )
 
 
-def _typical(scenario: Scenario, tallies: list[Tally], seed: int, folder: Path) -> Typical:
-    r, why = typical_replication(tallies[0])
-    traced = trace(scenario, seed, r)
-    provenance = Provenance(((traced.scenario, traced.scenario_hash),), seed, replication=r)
-    save_figure(timeline(traced, provenance), folder, "timeline")
-    # The whole run is dense; its last ten days (up to the capture, if any) are shown in detail.
-    last = traced.calendar.day_number(traced.end_h)
-    detail = timeline(traced, provenance, days=(max(last - 9, 1), last))
-    save_figure(detail, folder, "timeline-detail")
-    story = tell(traced)
-    write_text(folder / "story.txt", "\n".join(story) + "\n")
-    elsewhere = []
-    for tally in tallies[1:]:
-        day = tally.capture_days[r]
-        outcome = "still at large at the end" if math.isnan(day) else f"captured {day:.1f} days in"
-        elsewhere.append((tally.scenario, outcome))
-    return Typical(r, why, story, elsewhere)
+def contrasting_replication(base: Tally, other: Tally) -> tuple[int, str] | None:
+    """A replication where the two setups end differently, typical of that difference.
+
+    Of the replications that only one setup ends in capture (in the direction of the difference:
+    those the other setup catches and the baseline does not when it catches more often), the one
+    whose capture day is the median of theirs. None when the setups end alike in every run.
+    """
+    caught_base = ~np.isnan(base.capture_days)
+    caught_other = ~np.isnan(other.capture_days)
+    only_other = np.flatnonzero(caught_other & ~caught_base)
+    only_base = np.flatnonzero(caught_base & ~caught_other)
+    if only_other.size == 0 and only_base.size == 0:
+        return None
+    if only_other.size >= only_base.size:
+        catcher, missed, candidates = other, base, only_other
+    else:
+        catcher, missed, candidates = base, other, only_base
+    days = catcher.capture_days[candidates]
+    order = np.argsort(days, kind="stable")
+    r = int(candidates[order[(len(order) - 1) // 2]])
+    runs = base.runs
+    why = (
+        f"the setups end differently in {only_other.size + only_base.size} of {runs} "
+        f"replications; in {candidates.size} of them {catcher.scenario} catches him and "
+        f"{missed.scenario} does not, and replication {r} is the middle one of those by the day "
+        f"of capture ({catcher.capture_days[r]:.1f} days after the start), so its story shows "
+        f"what the difference between the setups does"
+    )
+    return r, why
+
+
+def _contrast(tallies: list[Tally]) -> tuple[int, int, str] | None:
+    """(replication, index of the other setup, why): the setup that differs most clearly."""
+    base = tallies[0]
+    found = []
+    for i, tally in enumerate(tallies[1:], start=1):
+        chosen = contrasting_replication(base, tally)
+        if chosen is not None:
+            d = differences([base, tally])[0]
+            found.append((is_clear(d.ci95), abs(d.capture_rate_diff), -i, chosen[0], i, chosen[1]))
+    if not found:
+        return None
+    clear, *_, r, i, why = max(found)
+    if len(tallies) > 2:
+        which = "the largest clear one" if clear else "the largest, though none is clear"
+        why += (
+            f" ({tallies[i].scenario} is shown beside the baseline: of the setups compared, its "
+            f"difference in capture probability from the baseline is {which})"
+        )
+    return r, i, why
+
+
+def _outcome(tally: Tally, r: int) -> str:
+    day = tally.capture_days[r]
+    return "still at large at the end" if math.isnan(day) else f"captured {day:.1f} days in"
+
+
+def _typical(scenarios: list[Scenario], tallies: list[Tally], seed: int, folder: Path) -> Typical:
+    contrast = _contrast(tallies) if len(tallies) > 1 else None
+    if contrast is None:
+        r, why = typical_replication(tallies[0])
+        if len(tallies) > 1:
+            why += "; the setups end alike in every replication"
+        told = [0]
+    else:
+        r, other, why = contrast
+        told = [0, other]
+    traces = {i: trace(scenarios[i], seed, r) for i in told}
+    # The close-up: the ten days up to the capture of whichever run ends first in capture.
+    ends = [t.end_h for t in traces.values() if t.captured] or [traces[0].end_h]
+    last = traces[0].calendar.day_number(min(ends))
+    days = (max(last - 9, 1), last)
+    first = traces[0]
+    provenance = Provenance(((first.scenario, first.scenario_hash),), seed, replication=r)
+    save_figure(timeline(first, provenance), folder, "timeline")
+    shown = []
+    for n, (i, traced) in enumerate(traces.items()):
+        stem, story_file = (
+            ("timeline-detail", "story.txt")
+            if n == 0
+            else (
+                "timeline-contrast",
+                "story-contrast.txt",
+            )
+        )
+        provenance = Provenance(((traced.scenario, traced.scenario_hash),), seed, replication=r)
+        save_figure(timeline(traced, provenance, days=days), folder, stem)
+        story = tell(traced)
+        write_text(folder / story_file, "\n".join(story) + "\n")
+        shown.append(Shown(traced.scenario, story, _outcome(tallies[i], r), stem, story_file))
+    elsewhere = [(t.scenario, _outcome(t, r)) for i, t in enumerate(tallies) if i not in told]
+    return Typical(r, why, shown, days, elsewhere)
 
 
 def _software() -> list[tuple[str, str]]:

@@ -6,14 +6,18 @@ PNG and SVG, the story), so it opens offline and makes no network requests.
 
 from __future__ import annotations
 
+import shlex
 from html import escape
 from importlib import resources
 from string import Template
 from typing import TYPE_CHECKING
 
 from sim.analysis.losses import CAPTURE_LABEL
+from sim.outputs.wording import NO_CLEAR_DIFFERENCE, points, verdict
 
 if TYPE_CHECKING:
+    from sim.experiments.compare import Difference
+    from sim.experiments.summary import Summary
     from sim.outputs.report.build import ReportData
 
 #: What each figure shows: (alt text, caption).
@@ -40,17 +44,24 @@ FIGURES: dict[str, tuple[str, str]] = {
     ),
     "frictions": (
         "Friction counters per run",
-        "Mean per run of the counters that measure friction (symmetric log scale).",
+        "Mean per run of each counter that measures friction, one panel each on its own linear "
+        "scale (compare a setup with another within a panel, not across panels).",
     ),
     "timeline": (
-        "Timeline of the typical replication",
-        "The typical replication below: his police zone over time (top); tips, messages, "
-        "searches and the capture by agency (bottom); night-ban windows shaded.",
+        "Timeline of the whole replication told above",
+        "The whole run of the same replication in the baseline: his police zone over time "
+        "(top); tips, messages, searches and the capture by agency (bottom). At this scale the "
+        "nightly bans are not shaded; the close-ups above show them.",
     ),
     "timeline-detail": (
-        "The last ten days of the typical replication",
-        "The same replication's last ten days in detail: when each tip came in and moved on, "
+        "Close-up of the replication told below, in the baseline",
+        "The days up to the end of the story in detail: when each tip came in and moved on, "
         "when each search was planned, how long the night rule made it wait, and what it found.",
+    ),
+    "timeline-contrast": (
+        "Close-up of the same replication in the setup it is contrasted with",
+        "The same days of the same replication (the same fugitive, the same raw tips) in the "
+        "other setup: where its tips travel and its searches differ, the outcome differs.",
     ),
 }
 
@@ -75,9 +86,14 @@ runs end in capture.</li>
 reached (forgotten, lost, still waiting at the end, judged not credible, misread, not matched,
 nobody with jurisdiction, search pending, searched empty, deferred by the night rule and then empty,
 led to the capture).</li>
-<li><strong>The typical replication</strong> is the captured run whose day of capture is closest to
-the Kaplan-Meier median (or, when fewer than half the runs end in capture, the first run in which he
-is still at large). Its full ledger is one command away:
+<li><strong>Directions</strong> ("more often", "less often") are stated only when the paired 95 %
+interval excludes zero; otherwise the page says <em>no clear difference</em> and gives the estimate
+and its interval.</li>
+<li><strong>The replication told</strong>: with one scenario, the captured run whose day of capture
+is closest to the Kaplan-Meier median (or, when fewer than half the runs end in capture, the first
+run in which he is still at large). In a comparison, a replication in which the setups end
+differently (the middle one, by day of capture, of the replications that only one setup ends in
+capture), told in both setups over the same days. Its full ledger is one command away:
 <code>$trace</code>.</li>
 <li>Numbers are as good as the scenario's assumptions: every calibrated value cites its source in
 the scenario's <code>sources:</code> notes, and what no source supports is declared an
@@ -116,7 +132,9 @@ def render(data: ReportData) -> str:
 def _title(names: list[str]) -> str:
     if len(names) == 1:
         return f"How often does {names[0]} catch the fugitive?"
-    return f"Does {' or '.join(names[1:])} catch the fugitive more often than {names[0]}?"
+    if len(names) == 2:
+        return f"Does {names[1]} catch the fugitive more often than {names[0]}?"
+    return f"Which of {len(names) - 1} setups catch the fugitive more often than {names[0]}?"
 
 
 def _question(names: list[str], horizon_days: float) -> str:
@@ -139,16 +157,48 @@ def _lede(data: ReportData) -> str:
         f"<strong>{_pct(s0.capture_rate)}</strong> of {s0.runs:,} runs "
         f"(95 % interval {_pct(s0.ci95[0])} to {_pct(s0.ci95[1])})."
     ]
-    for s, d in zip(data.summaries[1:], data.differences, strict=True):
-        direction = "more" if d.capture_rate_diff >= 0 else "less"
-        parts.append(
-            f"<strong>{escape(s.scenario)}</strong> captures him in "
-            f"<strong>{_pct(s.capture_rate)}</strong> ({_pct(s.ci95[0])} to {_pct(s.ci95[1])}): "
-            f"on the same fugitive and the same tips, {abs(100 * d.capture_rate_diff):.1f} "
-            f"points {direction} often (paired 95 % interval {100 * d.ci95[0]:+.1f} to "
-            f"{100 * d.ci95[1]:+.1f} points)."
-        )
+    if len(data.differences) == 1:
+        parts.append(_one_difference(data.summaries[1], data.differences[0]))
+    elif data.differences:
+        parts.append(_many_differences(data))
+    if data.precision is not None:
+        what = "the widest paired difference" if data.differences else "the capture probability"
+        parts.append(escape(data.precision.sentence(what).capitalize() + "."))
     return " ".join(parts)
+
+
+def _one_difference(s: Summary, d: Difference) -> str:
+    return (
+        f"<strong>{escape(s.scenario)}</strong> captures him in "
+        f"<strong>{_pct(s.capture_rate)}</strong> ({_pct(s.ci95[0])} to {_pct(s.ci95[1])}): "
+        f"on the same fugitive and the same tips, <strong>{points(d.capture_rate_diff, d.ci95)}"
+        f"</strong> (paired 95 % interval {100 * d.ci95[0]:+.1f} to {100 * d.ci95[1]:+.1f} points)."
+    )
+
+
+def _many_differences(data: ReportData) -> str:
+    """The other setups grouped by what their paired intervals support (many would not read)."""
+    groups: dict[str, list[str]] = {}
+    for d in sorted(data.differences, key=lambda d: -d.capture_rate_diff):
+        said = verdict(d.ci95)
+        if said == NO_CLEAR_DIFFERENCE:
+            groups.setdefault(said, []).append(f"<strong>{escape(d.b)}</strong>")
+        else:
+            groups.setdefault(said, []).append(
+                f"<strong>{escape(d.b)}</strong> ({abs(100 * d.capture_rate_diff):.1f} points; "
+                f"paired 95 % interval {100 * d.ci95[0]:+.1f} to {100 * d.ci95[1]:+.1f})"
+            )
+    sentences = [
+        f"Of the {len(data.differences)} other setups, on the same fugitive and the same tips:"
+    ]
+    for said, opening in (
+        ("more often", "more often:"),
+        ("less often", "less often:"),
+        (NO_CLEAR_DIFFERENCE, f"{NO_CLEAR_DIFFERENCE} for"),
+    ):
+        if said in groups:
+            sentences.append(f"{opening} {', '.join(groups[said])};")
+    return " ".join(sentences).rstrip(";") + ". The table below gives every number."
 
 
 def _days(value: float | None) -> str:
@@ -161,39 +211,45 @@ def _numbers(data: ReportData) -> str:
     for s in data.summaries:
         low, high = s.ci95
         m_low, m_high = s.median_ci95
-        d = diffs.get(s.scenario)
         cells = [
-            f"<td>{escape(s.scenario)}</td>",
+            f'<td class="name">{escape(s.scenario)}</td>',
             f'<td class="num">{s.runs:,}</td>',
             f'<td class="num">{s.capture_rate:.3f}<br><small>[{low:.3f}, {high:.3f}]</small></td>',
             f'<td class="num">{_days(s.median_days_to_capture)}<br>'
             f"<small>[{_days(m_low)}, {_days(m_high)}]</small></td>",
         ]
         if data.differences:
-            if d is None:
-                cells.append('<td class="num" colspan="2">(baseline)</td>')
-            else:
-                p_low, p_high = d.ci95
-                u_low, u_high = d.unpaired_ci95
-                cells += [
-                    f'<td class="num">{d.capture_rate_diff:+.3f}<br>'
-                    f"<small>[{p_low:+.3f}, {p_high:+.3f}]</small></td>",
-                    f'<td class="num"><small>[{u_low:+.3f}, {u_high:+.3f}]</small></td>',
-                ]
+            cells += _difference_cells(diffs.get(s.scenario))
         rows.append("<tr>" + "".join(cells) + "</tr>")
     head = [
-        "scenario",
-        "runs",
-        f"captured within {data.summaries[0].horizon_days:g} days [95 % CI, Wilson]",
-        "median days to capture [95 % CI]",
+        ("scenario", ""),
+        ("runs", "num"),
+        (f"captured within {data.summaries[0].horizon_days:g} days [95 % CI, Wilson]", "num"),
+        ("median days to capture [95 % CI]", "num"),
     ]
     if data.differences:
-        head += ["difference from the baseline [paired 95 % CI]", "unpaired 95 % CI"]
-    header = "".join(
-        f'<th class="{"num" if i else ""}">{escape(h)}</th>' for i, h in enumerate(head)
-    )
+        head += [
+            ("difference from the baseline [paired 95 % CI]", "num"),
+            ("what the paired interval supports", ""),
+            ("unpaired 95 % CI", "num"),
+        ]
+    header = "".join(f'<th class="{kind}">{escape(h)}</th>' for h, kind in head)
     table = f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     return table + _captured_by(data)
+
+
+def _difference_cells(d: Difference | None) -> list[str]:
+    """The difference, its verdict and the unpaired interval; the baseline's row says so."""
+    if d is None:
+        return ['<td class="num">baseline</td>', "<td></td>", "<td></td>"]
+    p_low, p_high = d.ci95
+    u_low, u_high = d.unpaired_ci95
+    return [
+        f'<td class="num">{d.capture_rate_diff:+.3f}<br>'
+        f"<small>[{p_low:+.3f}, {p_high:+.3f}]</small></td>",
+        f"<td>{escape(verdict(d.ci95))}</td>",
+        f'<td class="num"><small>[{u_low:+.3f}, {u_high:+.3f}]</small></td>',
+    ]
 
 
 def _captured_by(data: ReportData) -> str:
@@ -216,34 +272,60 @@ def _captured_by(data: ReportData) -> str:
 
 def _scenarios(data: ReportData) -> str:
     rows = "".join(
-        f'<tr><td>{escape(s.name)}</td><td class="path">{escape(s.path)}</td>'
-        f'<td class="path">{escape(s.hash)}</td><td>{escape(s.description)}</td></tr>'
+        f'<tr><td class="name">{escape(s.name)}<br><small class="path">{escape(s.path)}</small>'
+        f'</td><td class="hash">{escape(s.hash)}</td><td>{escape(s.description)}</td></tr>'
         for s in data.scenarios
     )
     table = (
-        "<table><thead><tr><th>scenario</th><th>file</th><th>content hash</th>"
+        "<table><thead><tr><th>scenario and file</th><th>content hash</th>"
         f"<th>description</th></tr></thead><tbody>{rows}</tbody></table>"
     )
     if len(data.scenarios) == 1:
         return table
     if not data.settings:
         return table + "<p>The scenario files describe the same model: no setting differs.</p>"
-    head = "".join(f"<th>{escape(s.name)}</th>" for s in data.scenarios)
-    body = "".join(
-        f'<tr><td class="path">{escape(d.path)}</td>'
-        + "".join(f"<td>{escape(v)}</td>" for v in d.values)
-        + "</tr>"
-        for d in data.settings
-    )
-    return (
-        table
-        + "<h3>What differs</h3>"
-        + '<p class="note">Values as written in the files (after <code>extends</code> and any '
+    note = (
+        '<p class="note">Values as written in the files (after <code>extends</code> and any '
         "<code>--set</code>); notes (<code>sources</code>, <code>description</code>) left out; "
         "<code>{a, b}</code> lists the services or databases a change applies to alike. "
         "Everything else, including the fugitive and the tip sources, is the same.</p>"
-        + f"<table><thead><tr><th>setting</th>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
+    if len(data.scenarios) == 2:
+        head = "".join(f"<th>{escape(s.name)}</th>" for s in data.scenarios)
+        body = "".join(
+            f'<tr><td class="path">{escape(d.path)}</td>'
+            + "".join(f"<td>{escape(v)}</td>" for v in d.values)
+            + "</tr>"
+            for d in data.settings
+        )
+        rows = f"<thead><tr><th>setting</th>{head}</tr></thead><tbody>{body}</tbody>"
+    else:  # one column per setup would not fit: each setup's changes to the baseline
+        base = escape(data.scenarios[0].name)
+        head = f"<th>setup</th><th>setting</th><th>{base} (baseline)</th><th>this setup</th>"
+        widths = "".join(f'<col style="width: {w}%">' for w in (18, 42, 20, 20))
+        rows = f"<colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>"
+        rows += f"<tbody>{_changes(data)}</tbody>"
+    return table + "<h3>What differs</h3>" + note + f'<table class="settings">{rows}</table>'
+
+
+def _changes(data: ReportData) -> str:
+    """Rows of what each setup changes from the baseline, the setup named once."""
+    out = []
+    for name, changed in data.changes:
+        settings = [d for d in changed if d.path != "name"]  # every setup has its own name
+        if not settings:
+            out.append(
+                f'<tr><td class="name">{escape(name)}</td><td colspan="3">no setting differs '
+                "from the baseline</td></tr>"
+            )
+        first = f'<td class="name" rowspan="{len(settings)}">{escape(name)}</td>'
+        for i, d in enumerate(settings):
+            who = first if i == 0 else ""
+            out.append(
+                f'<tr>{who}<td class="path">{escape(d.path)}</td><td>{escape(d.values[0])}</td>'
+                f"<td>{escape(d.values[1])}</td></tr>"
+            )
+    return "".join(out)
 
 
 def _figure(stem: str) -> str:
@@ -260,7 +342,7 @@ def _losses(data: ReportData) -> str:
     head = "".join(f'<th class="num">{escape(x.scenario)}</th>' for x in data.losses)
     labels = [label for label, _ in data.losses[0].lost]
     rows = [
-        "<tr><td>all true tips</td>"
+        '<tr><td class="name">all true tips</td>'
         + "".join(f'<td class="num">{x.total:,}</td>' for x in data.losses)
         + "</tr>"
     ]
@@ -269,11 +351,11 @@ def _losses(data: ReportData) -> str:
             f'<td class="num">{x.lost[i][1]:,} ({_share(x.lost[i][1], x.total)})</td>'
             for x in data.losses
         )
-        rows.append(f"<tr><td>{escape(label)}</td>{cells}</tr>")
+        rows.append(f'<tr><td class="name">{escape(label)}</td>{cells}</tr>')
     cells = "".join(
         f'<td class="num">{x.captured:,} ({_share(x.captured, x.total)})</td>' for x in data.losses
     )
-    rows.append(f"<tr><td><strong>{CAPTURE_LABEL}</strong></td>{cells}</tr>")
+    rows.append(f'<tr><td class="name"><strong>{CAPTURE_LABEL}</strong></td>{cells}</tr>')
     table = (
         f"<table><thead><tr><th>true tips summed over {data.runs:,} runs</th>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
@@ -287,26 +369,42 @@ def _share(n: int, total: int) -> str:
 
 def _story(data: ReportData) -> str:
     t = data.typical
-    elsewhere = "".join(
-        f"<li>The same replication in <strong>{escape(name)}</strong>: {escape(outcome)}.</li>"
-        for name, outcome in t.elsewhere
+    first, last = t.days
+    intro = (
+        f"<p>Replication {t.replication}, chosen because {escape(t.why)}.</p>"
+        + "<ul>"
+        + "".join(
+            f"<li>In <strong>{escape(x.scenario)}</strong>: {escape(x.outcome)}.</li>"
+            for x in t.shown
+        )
+        + "".join(
+            f"<li>In {escape(name)}: {escape(outcome)}.</li>" for name, outcome in t.elsewhere
+        )
+        + "</ul>"
     )
-    return (
-        f"<p>Replication {t.replication} of {escape(data.summaries[0].scenario)}, chosen because "
-        f"{escape(t.why)}.</p>"
-        + (f"<ul>{elsewhere}</ul>" if elsewhere else "")
-        + _figure("timeline")
-        + _figure("timeline-detail")
-        + '<p class="note">The story follows his moves, every true tip and every search; the '
-        'false tips are summed up at the end (<a href="story.txt">story.txt</a>).</p>'
-        + f'<pre class="story">{escape(chr(10).join(t.story))}</pre>'
-    )
+    told = []
+    for n, shown in enumerate(t.shown):
+        role = "the baseline" if n == 0 else "the setup it is contrasted with"
+        told.append(
+            f"<h3>{escape(shown.scenario)} ({role}): days {first}-{last}</h3>"
+            + _figure(shown.figure)
+            + f'<p class="note">The story follows his moves, every true tip and every search; '
+            f'the false tips are summed up at the end (<a href="{escape(shown.story_file)}">'
+            f"{escape(shown.story_file)}</a>).</p>"
+            + f'<pre class="story">{escape(chr(10).join(shown.story))}</pre>'
+        )
+    overview = f"<h3>The whole run in {escape(t.shown[0].scenario)}</h3>" + _figure("timeline")
+    return intro + "".join(told) + overview
 
 
 def _trace_command(data: ReportData) -> str:
-    return (
-        f"sim trace {data.scenarios[0].path} --seed {data.seed} "
-        f"--replication {data.typical.replication}"
+    """The command (or commands, one per setup told) that writes the told replication's ledger."""
+    paths = {s.name: s.path for s in data.scenarios}
+    sets = "".join(f" --set {shlex.quote(o)}" for o in data.overrides)
+    return "; ".join(
+        f"sim trace {shlex.quote(paths[shown.scenario])} --seed {data.seed} "
+        f"--replication {data.typical.replication}{sets}"
+        for shown in data.typical.shown
     )
 
 
@@ -318,8 +416,11 @@ def _provenance(data: ReportData) -> str:
         ("runs per scenario", f"{data.runs:,}"),
     ]
     items += [(f"scenario {s.name}", f"{s.path} (hash {s.hash})") for s in data.scenarios]
+    if data.precision is not None:
+        what = "the widest paired difference" if data.differences else "the capture probability"
+        items.append(("precision", data.precision.sentence(what)))
     items += [(name, version) for name, version in data.software]
-    items.append(("the typical replication's ledger", _trace_command(data)))
+    items.append(("the ledger of the replication told", _trace_command(data)))
     body = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items)
     return (
         f'<dl class="provenance">{body}</dl>'
