@@ -82,7 +82,7 @@ def test_yes_starts_a_run_above_the_ceiling_and_long_runs_are_announced(tmp_path
     assert code == 0, err
     assert re.fullmatch(
         r"sim: 30 replications to run, about \d+ seconds? on 1 worker "
-        r"\(an estimate\)\n",
+        r"\(an estimate\)\n(results: .*\(30 replications computed and saved, 0 reused\)\n)?",
         err,
     ), err
     assert json.loads(out)["runs"] == 30
@@ -104,8 +104,11 @@ def test_jobs_beyond_the_machine_are_capped_with_a_note(tmp_path):
         "run", MINIMAL, "--runs", 10, "--jobs", 1000, "--no-plots", "--json", "--store", ":memory:"
     )
     assert code == 0, err
-    assert err.splitlines() == [
+    assert err.splitlines()[0] == (
         f"sim: --jobs 1000: this machine holds {most} at a time ({capacity().reason}); using {most}"
+    )
+    assert err.splitlines()[1:] == [
+        "results: :memory: (10 replications computed and saved, 0 reused)"
     ]
     assert json.loads(out)["runs"] == 10
 
@@ -322,7 +325,7 @@ def test_what_can_never_take_effect_is_warned_about_and_the_run_goes_on(tmp_path
         "run", path, "--runs", 5, "--jobs", 1, "--json", "--no-plots", "--store", ":memory:"
     )
     assert code == 0, err
-    lines = err.splitlines()
+    lines = [line for line in err.splitlines() if not line.startswith("results: ")]
     assert len(lines) == 2, err
     assert re.match(
         rf"{re.escape(str(path))}:\d+: events\.0\.at: warning: 2016-02-01 10:00 is too late: "

@@ -299,7 +299,13 @@ def say(text: str) -> None:
 
 
 def report_store(setup: Setup, as_json: bool) -> None:
-    """Say what went into the results store and what was reused from it."""
+    """Say what went into the results store and what was reused from it.
+
+    With ``--json`` the line goes to stderr, and ``--quiet`` leaves it out there: a script that
+    asks for both gets one JSON object and nothing else.
+    """
+    if as_json and setup.preflight.quiet:
+        return
     work = setup.progress
     where = errors if as_json else console
     where.print(
