@@ -1,4 +1,8 @@
-"""``sim validate``: check scenario files and say everything that is wrong with each."""
+"""``sim validate``: check scenario files and say everything that is wrong with each.
+
+An uncertainty file (one with ``factors:``) is checked against the scenario it names: paths,
+ranges within the fields' bounds, and declared assumptions (:mod:`sim.scenario.assumptions`).
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,23 @@ import typer
 
 from sim.cli.common import Sets, console, errors
 from sim.scenario import ScenarioError, load_scenario, scenario_hash
+from sim.scenario.assumptions import load_checked
+from sim.scenario.uncertainty import is_uncertainty_file
 
 
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Scenario (or uncertainty) YAML files.", show_default=False),
+    ],
     sets: Sets = None,
 ) -> None:
     """Validate scenario files: exit 0 when all are valid, 2 when any is not."""
     failed = False
     for path in paths:
+        if is_uncertainty_file(path):
+            failed |= not _uncertainty(path)
+            continue
         try:
             scenario = load_scenario(path, sets or ())
         except ScenarioError as err:
@@ -27,3 +39,18 @@ def validate(
         console.print(f"{path}: ok ({scenario.name}, hash {scenario_hash(scenario)})", markup=False)
     if failed:
         raise typer.Exit(2)
+
+
+def _uncertainty(path: Path) -> bool:
+    try:
+        uncertainty, _, _ = load_checked(path)
+    except ScenarioError as err:
+        errors.print(str(err), markup=False)
+        return False
+    groups = len(uncertainty.groups)
+    console.print(
+        f"{path}: ok ({uncertainty.name}: {len(uncertainty.factors)} factors in {groups} "
+        f"groups over {uncertainty.scenario})",
+        markup=False,
+    )
+    return True

@@ -342,6 +342,31 @@ def _load_file(path: Path, label: str) -> _Loaded:
     return loaded
 
 
+def read_yaml(path: str | Path) -> tuple[dict[str, Any], LineMap]:
+    """Read one YAML map file (no ``extends``) with the scenario's safe loading and line numbers.
+
+    For files that sit beside scenarios (an uncertainty declaration): the same refusals of hostile
+    input, duplicate keys and tags, and a line for every key path.
+
+    Raises:
+        ScenarioError: the file cannot be read as a map; every problem found.
+    """
+    label = str(path)
+    loaded = _load_file(Path(path), label)
+    if loaded.problems or loaded.doc is None:
+        raise ScenarioError(loaded.problems)
+    return loaded.doc, loaded.lines
+
+
+def apply_overrides(doc: dict[str, Any], lines: LineMap, overrides: Sequence[str]) -> list[Problem]:
+    """Apply ``--set`` overrides (``"dotted.path=value"``) to a raw document in place.
+
+    Returns:
+        A problem for each override that could not be applied (the others are applied).
+    """
+    return [p for text in overrides if (p := _apply_override(doc, lines, text)) is not None]
+
+
 # --- extends --------------------------------------------------------------------------------
 
 
@@ -523,9 +548,7 @@ def _resolve(path: str | Path, overrides: Sequence[str]) -> tuple[_Loaded, str]:
     loaded = _load_tree(Path(path), label)
     if loaded.doc is None:
         return loaded, label
-    for text in overrides:
-        if problem := _apply_override(loaded.doc, loaded.lines, text):
-            loaded.problems.append(problem)
+    loaded.problems.extend(apply_overrides(loaded.doc, loaded.lines, overrides))
     return loaded, label
 
 
