@@ -40,6 +40,8 @@ MORRIS_LEVELS = 4
 #: Bootstrap resamples behind every index interval.
 RESAMPLES = 1000
 DESIGNS = ("morris", "sobol", "lhs")
+#: Fewest Latin hypercube points RBD-FAST estimates indices from (below: NaN).
+MIN_LATIN_POINTS = 16
 
 
 @dataclass(frozen=True)
@@ -234,11 +236,23 @@ class LatinDesign(Design):
         from SALib.analyze import rbd_fast
 
         problem = {k: v for k, v in space.problem().items() if k != "groups"}
-        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)
-            result = rbd_fast.analyze(
-                problem, unit, np.asarray(y, float), num_resamples=RESAMPLES, seed=seed
-            )
+        points = unit.shape[0]
+        if points < MIN_LATIN_POINTS:
+            nan = {"S1": [math.nan] * len(space.names), "S1_conf": [math.nan] * len(space.names)}
+            result: Any = nan
+        else:
+            # M harmonics need many more points than 2M, also in the half-size bootstrap samples.
+            harmonics = max(1, min(10, points // 8))
+            with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+                warnings.simplefilter("ignore", RuntimeWarning)
+                result = rbd_fast.analyze(
+                    problem,
+                    unit,
+                    np.asarray(y, float),
+                    M=harmonics,
+                    num_resamples=RESAMPLES,
+                    seed=seed,
+                )
         out = []
         for i, name in enumerate(space.names):
             s1, conf = float(result["S1"][i]), float(result["S1_conf"][i])
