@@ -39,10 +39,17 @@ class Limit:
     low: object
     high: object
     words: str
+    quantiles: tuple[float, float] = (0.0, 1.0)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
-        return {"factor": self.factor, "low": self.low, "high": self.high, "words": self.words}
+        return {
+            "factor": self.factor,
+            "low": self.low,
+            "high": self.high,
+            "quantiles": list(self.quantiles),
+            "words": self.words,
+        }
 
 
 @dataclass(frozen=True)
@@ -152,7 +159,7 @@ def _limit(factor: Factor, column: object, low: float, high: float) -> Limit | N
     if factor.law == "choice":
         chosen = sorted({factor.value(u) for u in values if low <= u <= high}, key=str)
         words = f"{factor.label} is {' or '.join(str(c) for c in chosen)}"
-        return Limit(factor.name, factor.label, chosen, chosen, words)
+        return Limit(factor.name, factor.label, chosen, chosen, words, (low, high))
     a, b = factor.value(low), factor.value(high)
     if lower and upper:
         words = f"{factor.label} is between {factor.describe(a)} and {factor.describe(b)}"
@@ -160,7 +167,8 @@ def _limit(factor: Factor, column: object, low: float, high: float) -> Limit | N
         words = f"{factor.label} is at least {factor.describe(a)}"
     else:
         words = f"{factor.label} is at most {factor.describe(b)}"
-    return Limit(factor.name, factor.label, a if lower else None, b if upper else None, words)
+    low_value, high_value = (a if lower else None), (b if upper else None)
+    return Limit(factor.name, factor.label, low_value, high_value, words, (low, high))
 
 
 def _case_words(case: str, threshold: float | None) -> str:

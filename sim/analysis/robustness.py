@@ -88,6 +88,22 @@ def rank1(gain: np.ndarray) -> np.ndarray:
     return np.asarray((winners / winners.sum(axis=0)).mean(axis=1), float)
 
 
+def rank_distribution(gain: np.ndarray) -> np.ndarray:
+    """Per reform (rows), the share of points at which it has each rank by gain (columns).
+
+    Rank 1 is the largest gain; reforms tied at a point share the ranks they span equally.
+    """
+    reforms, points = gain.shape
+    shares = np.zeros((reforms, reforms))
+    for j in range(points):
+        column = gain[:, j]
+        for i in range(reforms):
+            above = int(np.sum(column > column[i] + 1e-12))
+            tied = int(np.sum(np.isclose(column, column[i], rtol=0, atol=1e-12)))
+            shares[i, above : above + tied] += 1 / tied
+    return shares / points
+
+
 def robustness(run: ExplorationRun) -> list[ReformRobustness]:
     """Every reform's robustness, in the order given."""
     if len(run.arms) < 2:
