@@ -202,6 +202,7 @@ def explore(
     seed: int = 0,
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    baseline: str | Path | None = None,
     store: ResultsStore | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
@@ -217,6 +218,7 @@ def explore(
         runs: replications per point and arm.
         seed: the master seed of the replications and the design.
         threshold: the gain below which the top reform "stops paying" (PRIM).
+        baseline: the baseline scenario, if not the one the uncertainty file names.
         store: where replications are kept and reused (a throwaway in-memory store if None).
         executor: where replications run (this process if None).
         progress: called with (replications done, wanted) as they finish.
@@ -234,6 +236,7 @@ def explore(
         points,
         runs,
         seed,
+        baseline=baseline,
         store=store,
         executor=executor,
         progress=progress,

@@ -118,6 +118,13 @@ def read_arms(uncertainty: Uncertainty, base: Arm, reforms: Sequence[str | Path]
     return arms
 
 
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
 def resolve(uncertainty: Uncertainty, arm: Arm, values: dict[str, Any]) -> Scenario:
     """The arm's scenario with every factor at its value (raises ``ScenarioError``)."""
     doc = copy.deepcopy(arm.doc)
@@ -151,6 +158,7 @@ def explore_runs(
     runs: int = 200,
     seed: int = 0,
     *,
+    baseline: str | Path | None = None,
     store: ResultsStore | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
@@ -165,6 +173,8 @@ def explore_runs(
         points: the design's size, as above.
         runs: replications per point and arm.
         seed: the master seed of the replications and of the design's sampling.
+        baseline: the baseline scenario, if not the one the uncertainty file names (it is then
+            checked against the factors like a reform).
         store: where replications are kept and reused (a throwaway in-memory store if None).
         executor: where replications run (this process if None).
         progress: called with (replications done, wanted) as they finish.
@@ -175,8 +185,12 @@ def explore_runs(
     if points < 1 or runs < 1:
         raise ValueError("an exploration needs at least one point and one run")
     uncertainty, doc, lines = load_checked(uncertainty_path)
-    base = Arm(str(doc.get("name", "baseline")), str(uncertainty.scenario), doc, lines)
-    arms = read_arms(uncertainty, base, reforms)
+    declared = Arm(str(doc.get("name", "baseline")), str(uncertainty.scenario), doc, lines)
+    if baseline is None or _same_file(baseline, uncertainty.scenario):
+        arms = read_arms(uncertainty, declared, reforms)
+    else:
+        # Another baseline is checked against the declared scenario like a reform, then leads.
+        arms = read_arms(uncertainty, declared, [baseline, *reforms])[1:]
     space = Space(
         tuple(f.name for f in uncertainty.factors), tuple(f.group for f in uncertainty.factors)
     )
