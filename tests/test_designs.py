@@ -21,7 +21,7 @@ from sim.experiments.designs import (
 )
 
 pytest.importorskip("SALib", reason="the optional extra 'explore' is not installed")
-from SALib.test_functions import Ishigami, Sobol_G  # noqa: E402
+from SALib.test_functions import Ishigami, Sobol_G
 
 ISHIGAMI = Space(("x1", "x2", "x3"), ("x1", "x2", "x3"))
 #: Ishigami (a = 7, b = 0.1): first-order and total indices in closed form.

@@ -33,3 +33,27 @@ def test_findings_page_holds_the_ranked_menu_the_attribution_and_its_figures(tmp
     for path in written[1:]:
         assert path.exists() and path.parent == out.parent / "findings"
         assert f"findings/{path.name}" in text
+
+
+def test_the_menu_says_which_gains_survive_holm_and_which_reform_beats_which(tmp_path):
+    from sim.experiments.stats import holm
+
+    store = ResultsStore(tmp_path / "f.sqlite")
+    base = load_scenario(MINIMAL)
+    better = load_scenario(MINIMAL, ["agencies.Police-Ouest.staff=10", "name=more-staff"])
+    worse = load_scenario(MINIMAL, ["channels.0.loss=0.9", "name=lossy"])
+    comparison = compare([base, worse, better], runs=60, seed=1, store=store)
+    result = attribute(MINIMAL, runs=30, seed=1, store=store)
+    out = tmp_path / "findings.md"
+    write_findings(comparison, result, out, "python -m sim.outputs.findings --runs 60")
+    text = out.read_text(encoding="utf-8")
+    assert "| p (exact McNemar) | p (Holm) | simultaneous 95 % CI |" in text
+    adjusted = holm([d.p_value for d in comparison.differences])
+    for d, p in zip(comparison.differences, adjusted, strict=True):
+        row = next(
+            line for line in text.splitlines() if line.startswith("| ") and f" {d.b} |" in line
+        )
+        assert (f"{p:.3f}" if p >= 0.001 else "<0.001") in row, row
+    assert "### Which reform beats which" in text
+    (pair,) = comparison.pairwise
+    assert f"| {pair.a} |" in text.split("### Which reform beats which")[1]
