@@ -92,18 +92,9 @@ def discover(
     cases = np.asarray(cases, bool)
     count = int(cases.sum())
     if count == 0 or count == run.points:
-        everywhere = "everywhere" if count else "nowhere"
-        return Box(
-            reform,
-            case,
-            threshold,
-            count,
-            run.points,
-            1.0,
-            count / run.points,
-            1.0,
-            sentence=f"{reform} {_case_words(case, threshold)} {everywhere} in the space explored.",
-        )
+        sentence = _uniform_sentence(reform, case, threshold, bool(count))
+        share = count / run.points
+        return Box(reform, case, threshold, count, run.points, 1.0, share, 1.0, sentence=sentence)
     import pandas as pd
     import prim
 
@@ -169,6 +160,16 @@ def _limit(factor: Factor, column: object, low: float, high: float) -> Limit | N
         words = f"{factor.label} is at most {factor.describe(b)}"
     low_value, high_value = (a if lower else None), (b if upper else None)
     return Limit(factor.name, factor.label, low_value, high_value, words, (low, high))
+
+
+def _uniform_sentence(reform: str, case: str, threshold: float | None, always: bool) -> str:
+    """The sentence for a case that holds at every point, or at none."""
+    if case == "stops_paying":
+        verb = "less than" if always else "at least"
+        return f"{reform} buys {verb} {threshold:+.3f} everywhere in the space explored."
+    if always:
+        return f"Another reform beats {reform} everywhere in the space explored."
+    return f"No other reform beats {reform} anywhere in the space explored."
 
 
 def _case_words(case: str, threshold: float | None) -> str:

@@ -27,8 +27,9 @@ from sim.cli.common import (
     load_or_exit,
     writing,
 )
+from sim.experiments.designs import DESIGNS
 from sim.experiments.store import DEFAULT_PATH
-from sim.outputs.report import build_report
+from sim.outputs.report import ExploreRequest, build_report
 from sim.scenario import ScenarioError
 
 
@@ -50,6 +51,25 @@ def report(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="The report's folder (index.html and its files).")
     ] = Path("reports/report"),
+    uncertainty: Annotated[
+        Path | None,
+        typer.Option(
+            "--uncertainty",
+            help="Add a robustness section: explore this uncertainty file (the first scenario is "
+            "the baseline, the others the reforms).",
+            show_default=False,
+        ),
+    ] = None,
+    design: Annotated[
+        str, typer.Option("--design", help="With --uncertainty: morris, sobol or lhs.")
+    ] = "morris",
+    points: Annotated[
+        int, typer.Option("--points", help="With --uncertainty: the design's size.", min=1)
+    ] = 10,
+    explore_runs: Annotated[
+        int,
+        typer.Option("--explore-runs", help="With --uncertainty: runs per point and arm.", min=1),
+    ] = 200,
 ) -> None:
     """Write an HTML report: headline numbers, what differs, figures, a typical story, method.
 
@@ -57,6 +77,11 @@ def report(
     """
     for path in scenarios:  # every problem of every file before any run starts
         load_or_exit(path, sets)
+    if uncertainty is not None and sets:
+        bad_input("--uncertainty: the exploration ranges over the files as written; drop --set")
+    if design not in DESIGNS:
+        bad_input(f"--design: unknown design {design!r}; use one of {', '.join(DESIGNS)}")
+    request = ExploreRequest(uncertainty, design, points, explore_runs) if uncertainty else None
     check_folder(out)
     command = shlex.join(["sim", *sys.argv[1:]])
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
@@ -74,7 +99,10 @@ def report(
                     executor=setup.executor,
                     progress=setup.progress,
                     command=command,
+                    exploration=request,
                 )
         except ScenarioError as err:
             bad_input(str(err))
+        except ImportError:
+            bad_input("--uncertainty needs the explore extra: pip install -e '.[explore]'")
     console.print(f"report: {index}", markup=False)

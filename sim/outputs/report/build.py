@@ -20,8 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.analysis.exploration import Exploration
 from sim.analysis.losses import TipLosses, from_summary
-from sim.experiments.compare import Difference, differences
+from sim.experiments.compare import Difference, differences, pairwise_differences
 from sim.experiments.executors import Executor
 from sim.experiments.experiment import Experiment, Progress
 from sim.experiments.stats import half_width
@@ -36,6 +37,7 @@ from sim.outputs.plots.timeline import timeline
 from sim.outputs.report import page
 from sim.outputs.report.diff import Difference as Setting
 from sim.outputs.report.diff import document_diff, grouped
+from sim.outputs.report.robustness import menu_notes, robustness_figures, robustness_section
 from sim.outputs.story import tell
 from sim.outputs.trace import trace
 from sim.scenario import Scenario, load_document, load_scenario, scenario_hash
@@ -86,6 +88,23 @@ class ReportData:
     date: str
     version: str
     software: list[tuple[str, str]]
+    menu: str = ""
+    robustness: str = ""
+
+
+@dataclass(frozen=True)
+class ExploreRequest:
+    """An exploration for the report's robustness section (see :mod:`sim.analysis.exploration`).
+
+    The report's first scenario is the baseline and the others the reforms; the exploration runs
+    with the report's seed, store and executor.
+    """
+
+    uncertainty: str | Path
+    design: str = "morris"
+    points: int = 10
+    runs: int = 200
+    threshold: float = 0.02
 
 
 def build_report(
@@ -101,6 +120,7 @@ def build_report(
     executor: Executor | None = None,
     progress: Progress | None = None,
     command: str = "",
+    exploration: ExploreRequest | None = None,
 ) -> Path:
     """Run the scenarios and write a self-contained HTML report into ``out``.
 
@@ -116,6 +136,7 @@ def build_report(
         executor: where replications run (this process if None).
         progress: called with (done, wanted) as replications finish.
         command: the command line that asked for the report (shown under provenance).
+        exploration: explore an uncertainty file for the robustness section (None: no section).
 
     Returns:
         The path of ``index.html``.
@@ -135,13 +156,20 @@ def build_report(
     figures = _figures(tallies, summaries, folder)
     typical = _typical(scenarios[0], tallies, seed, folder)
     figures += ["timeline", "timeline-detail"]
+    compared = differences(tallies) if len(tallies) > 1 else []
+    robust_figures: list[str] = []
+    robustness = ""
+    if exploration is not None:
+        explored = _explore(exploration, paths, seed, store, executor, progress)
+        robust_figures = robustness_figures(explored, folder)
+        robustness = robustness_section(explored, robust_figures)
     data = ReportData(
         scenarios=[
             ScenarioInfo(s.name, str(p), scenario_hash(s), s.description)
             for s, p in zip(scenarios, paths, strict=True)
         ],
         summaries=summaries,
-        differences=differences(tallies) if len(tallies) > 1 else [],
+        differences=compared,
         losses=[from_summary(s) for s in summaries],
         settings=grouped(document_diff(documents)) if len(documents) > 1 else [],
         figures=figures,
@@ -152,12 +180,39 @@ def build_report(
         date=today(),
         version=__version__,
         software=_software(),
+        menu=menu_notes(compared, pairwise_differences(tallies)),
+        robustness=robustness,
     )
     write_text(folder / "style.css", page.stylesheet())
     index = write_text(folder / "index.html", page.render(data))
-    written = [f"{stem}.{kind}" for stem in figures for kind in ("png", "svg")]
+    written = [f"{stem}.{kind}" for stem in figures + robust_figures for kind in ("png", "svg")]
     retire_stale(folder, [*written, "story.txt", "style.css", "index.html"])
     return index
+
+
+def _explore(
+    request: ExploreRequest,
+    paths: Sequence[str | Path],
+    seed: int,
+    store: ResultsStore | None,
+    executor: Executor | None,
+    progress: Progress | None,
+) -> Exploration:
+    from sim.analysis.exploration import explore
+
+    return explore(
+        request.uncertainty,
+        list(paths[1:]),
+        request.design,
+        request.points,
+        request.runs,
+        seed,
+        threshold=request.threshold,
+        baseline=paths[0],
+        store=store,
+        executor=executor,
+        progress=progress,
+    )
 
 
 #: The report's list of the files it wrote, kept in its folder for the next build.
