@@ -31,7 +31,7 @@ from sim.outputs.plots.tornado import FrictionEffect, friction_tornado
 from sim.scenario import load_scenario
 from sim.version import __version__
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout: sim/outputs/ is two down
 BASELINE = ROOT / "scenarios" / "brussels-2015.yaml"
 REFORMS = ROOT / "scenarios" / "reforms"
 COMMAND = "python -m sim.outputs.findings --runs {runs} --attribution-runs {aruns} --seed {seed}"
