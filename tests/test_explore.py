@@ -186,3 +186,37 @@ def test_a_repeated_point_is_free(case, tmp_path):
         progress=lambda done, wanted: seen.append((done, wanted)),
     )
     assert seen == [(seen[0][1], seen[0][1])]
+
+
+def test_a_combination_of_valid_ends_that_is_invalid_names_the_design_point(case, tmp_path):
+    import yaml
+
+    from sim.scenario import ScenarioError
+
+    uncertainty, _ = case
+    scenario = yaml.safe_load((uncertainty.parent / "one-rate.yaml").read_text())
+    scenario["tips"]["noise"] = [
+        {
+            "rate": "1/day",
+            "reporters": {"Police": 1},
+            "names_fugitive": 0.4,
+            "names_others": 0.4,
+            "sources": "assumption",
+        }
+    ]
+    (tmp_path / "one-rate.yaml").write_text(yaml.safe_dump(scenario))
+    shares = {
+        f"share_{key}": {
+            "paths": [f"tips.noise.0.{key}"],
+            "uniform": {"low": 0.1, "high": 0.6},
+            "sources": "judgement",
+        }
+        for key in ("names_fugitive", "names_others")
+    }
+    bad = tmp_path / "u.yaml"
+    bad.write_text(yaml.safe_dump({"scenario": "one-rate.yaml", "factors": shares}))
+    with pytest.raises(ScenarioError) as err:
+        explore(bad, [], "lhs", 20, 5, seed=1)
+    message = str(err.value)
+    assert "design point" in message and "names_fugitive + names_others is more than 1" in message
+    assert "narrow the ranges" in message
