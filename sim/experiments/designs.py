@@ -146,15 +146,18 @@ class MorrisDesign(Design):
         """μ*, its bootstrap interval, σ and μ per screening unit."""
         from SALib.analyze import morris
 
-        result = morris.analyze(
-            space.problem(),
-            unit,
-            np.asarray(y, float),
-            num_resamples=RESAMPLES,
-            conf_level=0.95,
-            num_levels=MORRIS_LEVELS,
-            seed=seed,
-        )
+        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+            # One trajectory gives no spread (σ NaN); SALib's numpy says so loudly.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = morris.analyze(
+                space.problem(),
+                unit,
+                np.asarray(y, float),
+                num_resamples=RESAMPLES,
+                conf_level=0.95,
+                num_levels=MORRIS_LEVELS,
+                seed=seed,
+            )
         out = []
         for i, name in enumerate(result["names"]):
             mu_star, conf = float(result["mu_star"][i]), float(result["mu_star_conf"][i])
