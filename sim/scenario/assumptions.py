@@ -35,7 +35,7 @@ from typing import Any
 
 from sim.core.distributions import KINDS
 from sim.scenario.errors import KeyPath, Problem, ScenarioError, did_you_mean, listing
-from sim.scenario.loader import LineMap, apply_overrides, load_document, validate_document
+from sim.scenario.loader import LineMap, assign_at, load_document, validate_document
 from sim.scenario.uncertainty import Factor, Uncertainty, at_path, load_uncertainty
 
 _ASSUMPTION = re.compile(r"\bassum(e|ed|es|ing|ption|ptions)\b", re.IGNORECASE)
@@ -243,7 +243,7 @@ def _within_bounds(
     for value in factor.extremes():
         trial = copy.deepcopy(doc)
         trial_lines = dict(lines)
-        errors = apply_overrides(trial, trial_lines, factor.assignments(value, doc, paths))
+        errors = assign_all(trial, trial_lines, factor.assignments(value, doc, paths))
         if not errors:
             try:
                 validate_document(trial, trial_lines)
@@ -258,6 +258,14 @@ def _within_bounds(
         )
         return [_problem(uncertainty, factor, law_key, message)]
     return []
+
+
+def assign_all(
+    doc: dict[str, Any], lines: LineMap, assignments: Sequence[tuple[str, Any]]
+) -> list[Problem]:
+    """Put each (dotted path, value) into ``doc`` the way ``--set`` does; the problems met."""
+    found = (assign_at(doc, lines, path.split("."), value) for path, value in assignments)
+    return [problem for problem in found if problem is not None]
 
 
 def load_checked(path: str | Path) -> tuple[Uncertainty, dict[str, Any], LineMap]:

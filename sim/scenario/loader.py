@@ -359,7 +359,7 @@ def read_yaml(path: str | Path) -> tuple[dict[str, Any], LineMap]:
 
 
 def apply_overrides(doc: dict[str, Any], lines: LineMap, overrides: Sequence[str]) -> list[Problem]:
-    """Apply ``--set`` overrides (``"dotted.path=value"``) to a raw document in place.
+    """Apply ``--set`` overrides (``"dotted.path=value"``, value in YAML) to a document in place.
 
     Returns:
         A problem for each override that could not be applied (the others are applied).
@@ -504,6 +504,20 @@ def _apply_override(doc: dict[str, Any], lines: LineMap, text: str) -> Problem |
     if isinstance(split, Problem):
         return split
     segments, value = split
+    return assign_at(doc, lines, segments, value)
+
+
+def assign_at(
+    doc: dict[str, Any], lines: LineMap, segments: Sequence[str], value: Any
+) -> Problem | None:
+    """Put an already-read value at a dotted path, as ``--set`` does (None deletes a map key).
+
+    The path's parent must exist (a new key in an existing map is fine: the schema judges it);
+    list items are addressed by number.
+
+    Returns:
+        Why the value cannot be put there, or None when it was.
+    """
     dotted = ".".join(segments)
     container: Any = doc
     path: KeyPath = ()

@@ -32,7 +32,6 @@ paths exist, stay within the scenario's own bounds and are declared assumptions 
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -116,26 +115,31 @@ class Factor:
         """Where the factor acts in scenario ``arm`` (its own paths unless ``in`` says)."""
         return self.arms.get(arm, self.paths) if arm is not None else self.paths
 
-    def assignments(self, value: Any, doc: dict[str, Any], paths: Sequence[str]) -> list[str]:
-        """``--set`` overrides putting ``value`` at ``paths`` of ``doc`` (scaled if ``scale``).
+    def assignments(
+        self, value: Any, doc: dict[str, Any], paths: Sequence[str]
+    ) -> list[tuple[str, Any]]:
+        """(path, value) pairs putting ``value`` at ``paths`` of ``doc`` (scaled if ``scale``).
+
+        Values are what YAML would give for the same text: a number, a duration or rate as text
+        (``"36h"``, ``"0.002/h"``), a choice as written, a delay distribution as a map.
 
         Raises:
             ValueError: a scaled path holds something that is not a number, duration, rate or
                 delay distribution (the check in :mod:`sim.scenario.assumptions` says so first).
         """
         if not self.scale:
-            return [f"{path}={self.written(value)}" for path in paths]
-        return [f"{path}={json.dumps(scaled(at_path(doc, path), value))}" for path in paths]
+            return [(path, self.written(value)) for path in paths]
+        return [(path, scaled(at_path(doc, path), value)) for path in paths]
 
-    def written(self, value: Any) -> str:
-        """``value`` as the YAML text of an override."""
+    def written(self, value: Any) -> Any:
+        """``value`` as a scenario writes it: a number, ``"36h"``, ``"0.002/h"``, a choice."""
         if self.law == "choice":
-            return json.dumps(value)
+            return value
         if self.unit == "duration":
             return f"{plain(value)}h"
         if self.unit == "rate":
             return f"{plain(value)}/h"
-        return str(int(value)) if self.law == "integers" else plain(value)
+        return int(value) if self.law == "integers" else float(value)
 
     def describe(self, value: Any) -> str:
         """``value`` for a reader: ``2.5d``, ``1/7.0d``, ``0.12``, ``x1.5`` (a multiplier)."""
