@@ -88,6 +88,21 @@ def _findings(comparison: Comparison, result: Exploration) -> list[str]:
     return lines
 
 
+#: The documented screening: below this size the page says its numbers are a smoke test.
+FULL_TRAJECTORIES, FULL_RUNS = 10, 200
+
+
+def _size_warning(trajectories: int, runs: int) -> list[str]:
+    if trajectories >= FULL_TRAJECTORIES and runs >= FULL_RUNS:
+        return []
+    return [
+        f"**This page was generated at a small size ({trajectories} trajectories, {runs} runs "
+        "per point): it shows what the page says, not what the model says. Regenerate with "
+        f"`--points {FULL_TRAJECTORIES} --runs {FULL_RUNS}` before reading its numbers.**",
+        "",
+    ]
+
+
 def _p(p: float) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
@@ -166,10 +181,12 @@ def write_robustness(
         f"A Morris screening of `scenarios/uncertainty/brussels-2015.yaml` "
         f"({len(run.uncertainty.factors)} factors in {len(run.space.units)} groups): "
         f"{run.points} points, at each of which {', '.join(run.arms)} ran the same {run.runs} "
-        f"replications (seed {run.seed}): {reps:,} replications, {seconds / 60:.1f} minutes on "
-        f"{jobs} worker processes. The reforms are the three with the largest gain in the "
-        f"nominal menu ({comparison.summaries[0].runs:,} paired runs).",
+        f"replications (seed {run.seed}): {reps:,} replications; this run took "
+        f"{seconds / 60:.1f} minutes on {jobs} worker processes (replications already in the "
+        "store are reused). The reforms are the three with the largest gain in the nominal "
+        f"menu ({comparison.summaries[0].runs:,} paired runs).",
         "",
+        *_size_warning(run.points // max(len(run.space.units) + 1, 1), run.runs),
         "## The findings, across the space",
         "",
         *_findings(comparison, result),
