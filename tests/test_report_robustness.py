@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-import yaml
-from explore_cases import write_case
+from explore_cases import write_case, write_weaker
 
 from sim.outputs.report import ExploreRequest, build_report
 
@@ -13,11 +12,7 @@ pytest.importorskip("SALib", reason="the optional extra 'explore' is not install
 
 def test_the_report_adjusts_its_menu_and_says_which_conclusions_survive(tmp_path):
     uncertainty, reform = write_case(tmp_path / "case")
-    weaker = yaml.safe_load(reform.read_text())
-    weaker["name"] = "weaker"
-    weaker["tips"]["sightings"][1]["rate"] = "0.002/h"
-    second = tmp_path / "case" / "weaker.yaml"
-    second.write_text(yaml.safe_dump(weaker))
+    second = write_weaker(tmp_path / "case")
     baseline = tmp_path / "case" / "one-rate.yaml"
     index = build_report(
         [baseline, reform, second],

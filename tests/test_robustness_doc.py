@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-import yaml
-from explore_cases import write_case
+from explore_cases import write_case, write_weaker
 
 from sim.analysis.exploration import explore
 from sim.experiments.compare import compare
@@ -16,11 +15,7 @@ pytest.importorskip("SALib", reason="the optional extra 'explore' is not install
 
 def test_the_page_sets_each_nominal_finding_beside_the_space_and_draws_its_figures(tmp_path):
     uncertainty, reform = write_case(tmp_path / "case")
-    weaker = yaml.safe_load(reform.read_text())
-    weaker["name"] = "weaker"
-    weaker["tips"]["sightings"][1]["rate"] = "0.002/h"
-    second = tmp_path / "case" / "weaker.yaml"
-    second.write_text(yaml.safe_dump(weaker))
+    second = write_weaker(tmp_path / "case")
     baseline = tmp_path / "case" / "one-rate.yaml"
     reforms = [second, reform]
     menu = compare([load_scenario(p) for p in [baseline, *reforms]], runs=80, seed=1)
