@@ -36,7 +36,7 @@ from sim.experiments.designs import (
 )
 from sim.experiments.executors import Executor
 from sim.experiments.experiment import Progress
-from sim.experiments.explore import ExplorationRun, explore_runs
+from sim.experiments.explore import ExplorationRun, Plan, explore_runs, run_plan
 from sim.experiments.store import ResultsStore
 
 if TYPE_CHECKING:
@@ -191,6 +191,20 @@ def _with_value(index: Index, key: str, value: float) -> Index:
     return Index(
         index.unit, index.factors, {**index.values, key: value}, index.intervals, index.importance
     )
+
+
+def explore_plan(
+    plan: Plan,
+    runs: int,
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    store: ResultsStore | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> Exploration:
+    """Run a checked plan (:func:`sim.experiments.explore.plan_exploration`) and analyse it."""
+    run = run_plan(plan, runs, store=store, executor=executor, progress=progress)
+    return analyse(run, threshold)
 
 
 def explore(

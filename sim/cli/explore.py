@@ -24,6 +24,7 @@ from sim.cli.common import (
     check_folder,
     console,
     experiment_setup,
+    load_or_exit,
     report_plots,
     writing,
 )
@@ -89,34 +90,33 @@ def explore(
     if design not in DESIGNS:
         bad_input(f"--design: unknown design {design!r}; use one of {', '.join(DESIGNS)}")
     try:
-        from sim.analysis.exploration import explore as run_exploration
+        from sim.analysis.exploration import explore_plan
+        from sim.experiments.explore import plan_exploration
         from sim.outputs.figures import explore_figures, write_figures
     except ImportError:
         bad_input(MISSING_EXTRA)
+    for path in [scenario, *(reforms or [])]:  # each file's problems first, as every command
+        load_or_exit(path)
+    try:  # everything else is checked, and every point resolved, before the store is opened
+        plan = plan_exploration(uncertainty, reforms or [], design, points, seed, scenario)
+    except ScenarioError as err:
+        bad_input(str(err))
+    except ImportError:
+        bad_input(MISSING_EXTRA)
+    except ValueError as err:
+        bad_input(f"sim explore: {err}")
     folder = out or Path("reports") / f"explore-{slug(scenario.stem)}"
     if not no_plots:
         check_folder(folder)
     with experiment_setup(jobs, executor, address, store, quiet) as setup:
-        try:
-            result = run_exploration(
-                uncertainty,
-                reforms or [],
-                design,
-                points,
-                runs,
-                seed,
-                threshold=threshold,
-                baseline=scenario,
-                store=setup.store,
-                executor=setup.executor,
-                progress=setup.progress,
-            )
-        except ScenarioError as err:
-            bad_input(str(err))
-        except ImportError:
-            bad_input(MISSING_EXTRA)
-        except ValueError as err:
-            bad_input(f"sim explore: {err}")
+        result = explore_plan(
+            plan,
+            runs,
+            threshold,
+            store=setup.store,
+            executor=setup.executor,
+            progress=setup.progress,
+        )
     if as_json:
         print(json.dumps(result.to_dict(), allow_nan=False))
     else:

@@ -152,6 +152,116 @@ def _point_problem(
     return Problem(uncertainty.path, None, "factors", message)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """An exploration ready to run: every arm's resolved scenario at every design point."""
+
+    uncertainty: Uncertainty
+    design: str
+    space: Space
+    unit: np.ndarray
+    values: list[dict[str, Any]]
+    arms: list[Arm]
+    scenarios: list[Scenario]
+    labels: list[str]
+    seed: int
+
+
+def plan_exploration(
+    uncertainty_path: str | Path,
+    reforms: Sequence[str | Path] = (),
+    design: str = "morris",
+    points: int = 10,
+    seed: int = 0,
+    baseline: str | Path | None = None,
+) -> Plan:
+    """Check the files, draw the design and resolve every point of every arm; run nothing.
+
+    Every problem (of the uncertainty file, a reform, or a combination of factor values that
+    makes a point invalid) is found here, before a store or a worker is touched.
+
+    Raises:
+        ScenarioError: the uncertainty file, a reform, or a design point is not valid.
+        ValueError: the design is too large or unknown.
+    """
+    if points < 1:
+        raise ValueError("an exploration needs at least one point")
+    uncertainty, doc, lines = load_checked(uncertainty_path)
+    declared = Arm(str(doc.get("name", "baseline")), str(uncertainty.scenario), doc, lines)
+    if baseline is None or _same_file(baseline, uncertainty.scenario):
+        arms = read_arms(uncertainty, declared, reforms)
+    else:
+        # Another baseline is checked against the declared scenario like a reform, then leads.
+        arms = read_arms(uncertainty, declared, [baseline, *reforms])[1:]
+    space = Space(
+        tuple(f.name for f in uncertainty.factors), tuple(f.group for f in uncertainty.factors)
+    )
+    unit = make_design(design).sample(space, points, design_seed(seed, design))
+    if unit.shape[0] * len(arms) > MAX_SCENARIOS:
+        raise ValueError(
+            f"{unit.shape[0]:,} points x {len(arms)} arms is more than {MAX_SCENARIOS:,} "
+            "scenarios; choose fewer points"
+        )
+    values = [
+        {f.name: f.value(u) for f, u in zip(uncertainty.factors, row, strict=True)} for row in unit
+    ]
+    scenarios, labels, problems = [], [], []
+    for j, point in enumerate(values):
+        for arm in arms:
+            try:
+                scenarios.append(resolve(uncertainty, arm, point))
+            except ScenarioError as err:
+                problems.append(_point_problem(uncertainty, arm, j, point, err))
+                if len(problems) >= 5:
+                    raise ScenarioError(problems) from None
+            labels.append(f"{arm.name} @ point {j}")
+    if problems:
+        raise ScenarioError(problems)
+    return Plan(uncertainty, design, space, unit, values, arms, scenarios, labels, seed)
+
+
+def run_plan(
+    plan: Plan,
+    runs: int,
+    *,
+    store: ResultsStore | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> ExplorationRun:
+    """Run ``runs`` replications of every resolved scenario of a plan, on common random numbers.
+
+    Raises:
+        InterruptedRun: stopped (Ctrl-C, SIGTERM, lost workers); what finished is stored.
+    """
+    if runs < 1:
+        raise ValueError("an exploration needs at least one run")
+    experiment = Experiment(
+        plan.scenarios, plan.seed, store, executor, progress, __version__, plan.labels
+    )
+    experiment.ensure(runs)
+    tallies = experiment.tallies(runs)
+    arms, points = len(plan.arms), len(plan.values)
+    outcomes = np.zeros((arms, points, runs), dtype=np.uint8)
+    keys: list[list[str]] = [[""] * points for _ in range(arms)]
+    for i, (tally, stored) in enumerate(zip(tallies, experiment.arms, strict=True)):
+        j, a = divmod(i, arms)
+        outcomes[a, j] = np.frombuffer(bytes(tally.outcomes), dtype=np.uint8)
+        keys[a][j] = stored.key
+    return ExplorationRun(
+        plan.uncertainty,
+        plan.design,
+        plan.space,
+        plan.unit,
+        plan.values,
+        [a.name for a in plan.arms],
+        [a.path for a in plan.arms],
+        outcomes,
+        keys,
+        plan.seed,
+        runs,
+    )
+
+
 def explore_runs(
     uncertainty_path: str | Path,
     reforms: Sequence[str | Path] = (),
@@ -184,60 +294,7 @@ def explore_runs(
     Raises:
         ScenarioError: the uncertainty file, a reform, or a design point is not valid.
     """
-    if points < 1 or runs < 1:
-        raise ValueError("an exploration needs at least one point and one run")
-    uncertainty, doc, lines = load_checked(uncertainty_path)
-    declared = Arm(str(doc.get("name", "baseline")), str(uncertainty.scenario), doc, lines)
-    if baseline is None or _same_file(baseline, uncertainty.scenario):
-        arms = read_arms(uncertainty, declared, reforms)
-    else:
-        # Another baseline is checked against the declared scenario like a reform, then leads.
-        arms = read_arms(uncertainty, declared, [baseline, *reforms])[1:]
-    space = Space(
-        tuple(f.name for f in uncertainty.factors), tuple(f.group for f in uncertainty.factors)
-    )
-    plan = make_design(design)
-    unit = plan.sample(space, points, design_seed(seed, design))
-    if unit.shape[0] * len(arms) > MAX_SCENARIOS:
-        raise ValueError(
-            f"{unit.shape[0]:,} points x {len(arms)} arms is more than {MAX_SCENARIOS:,} "
-            "scenarios; choose fewer points"
-        )
-    values = [
-        {f.name: f.value(u) for f, u in zip(uncertainty.factors, row, strict=True)} for row in unit
-    ]
-    scenarios, labels, problems = [], [], []
-    for j, point in enumerate(values):
-        for arm in arms:
-            try:
-                scenarios.append(resolve(uncertainty, arm, point))
-            except ScenarioError as err:
-                problems.append(_point_problem(uncertainty, arm, j, point, err))
-                if len(problems) >= 5:
-                    raise ScenarioError(problems) from None
-            labels.append(f"{arm.name} @ point {j}")
-    if problems:
-        raise ScenarioError(problems)
-    experiment = Experiment(scenarios, seed, store, executor, progress, __version__, labels)
-    experiment.ensure(runs)
-    tallies = experiment.tallies(runs)
-    shape = (len(arms), len(values), runs)
-    outcomes = np.zeros(shape, dtype=np.uint8)
-    keys: list[list[str]] = [[""] * len(values) for _ in arms]
-    for i, (tally, stored) in enumerate(zip(tallies, experiment.arms, strict=True)):
-        j, a = divmod(i, len(arms))
-        outcomes[a, j] = np.frombuffer(bytes(tally.outcomes), dtype=np.uint8)
-        keys[a][j] = stored.key
-    return ExplorationRun(
-        uncertainty,
-        design,
-        space,
-        unit,
-        values,
-        [a.name for a in arms],
-        [a.path for a in arms],
-        outcomes,
-        keys,
-        seed,
-        runs,
-    )
+    if runs < 1:
+        raise ValueError("an exploration needs at least one run")
+    plan = plan_exploration(uncertainty_path, reforms, design, points, seed, baseline)
+    return run_plan(plan, runs, store=store, executor=executor, progress=progress)
