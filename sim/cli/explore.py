@@ -13,6 +13,7 @@ from rich.table import Table
 from sim.cli.common import (
     Address,
     ExecutorName,
+    MAX_RUNS,
     Jobs,
     Json,
     NoPlots,
@@ -63,7 +64,8 @@ def explore(
         ),
     ] = 10,
     runs: Annotated[
-        int, typer.Option("--runs", "-n", help="Replications per point and arm.", min=1)
+        int,
+        typer.Option("--runs", "-n", help="Replications per point and arm.", min=1, max=MAX_RUNS),
     ] = 200,
     seed: Seed = 0,
     as_json: Json = False,
