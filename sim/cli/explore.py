@@ -11,9 +11,9 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import (
+    MAX_RUNS,
     Address,
     ExecutorName,
-    MAX_RUNS,
     Jobs,
     Json,
     NoPlots,
