@@ -220,3 +220,13 @@ def test_a_combination_of_valid_ends_that_is_invalid_names_the_design_point(case
     message = str(err.value)
     assert "design point" in message and "names_fugitive + names_others is more than 1" in message
     assert "narrow the ranges" in message
+
+
+def test_a_box_that_restricts_no_factor_says_the_cases_are_spread_over_the_space():
+    from sim.analysis.discovery import Box, _with_sentence
+
+    box = _with_sentence(Box("reform-x", "is_beaten", None, 9, 25, 1.0, 0.36, 1.0))
+    assert box.sentence == (
+        "reform-x is beaten by another reform at 36% of the points, spread over the space: "
+        "PRIM finds no range of the factors that holds them."
+    )

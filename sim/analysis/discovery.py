@@ -179,8 +179,14 @@ def _case_words(case: str, threshold: float | None) -> str:
 
 
 def _with_sentence(box: Box) -> Box:
-    where = " and ".join(limit.words for limit in box.limits) or "anywhere"
     share = box.cases / box.points
+    if not box.limits:
+        sentence = (
+            f"{box.reform} {_case_words(box.case, box.threshold)} at {share:.0%} of the points, "
+            "spread over the space: PRIM finds no range of the factors that holds them."
+        )
+        return replace(box, sentence=sentence)
+    where = " and ".join(limit.words for limit in box.limits)
     sentence = (
         f"{box.reform} {_case_words(box.case, box.threshold)} where {where} "
         f"(coverage {box.coverage:.2f}: that box holds {box.coverage:.0%} of such points; "

@@ -168,6 +168,12 @@ def write_robustness(
     figures_dir = out.parent / out.stem
     figures = explore_figures(result)
     paths = write_figures(figures, figures_dir)
+    # The folder is this page's own: a figure an earlier build drew and this one does not
+    # (a PRIM box that restricts nothing this time) goes, so the page never links a stale one.
+    drawn = {p.stem for p in paths}
+    for stale in [*figures_dir.glob("*.png"), *figures_dir.glob("*.svg")]:
+        if stale.stem not in drawn:
+            stale.unlink()
     run = result.run
     top = result.top
     reps = run.points * len(run.arms) * run.runs

@@ -58,8 +58,8 @@ def gain_distributions(spreads: Sequence[GainSpread], provenance: Provenance) ->
     labels = [f"{s.reform} (clear gain at {s.share_clear:.0%} of points)" for s in ordered]
     ax.set_yticks(range(1, len(ordered) + 1), wrap(labels, 36), fontsize=8)
     ax.set_xlabel(
-        "gain in capture probability over the baseline at each design point "
-        "(box: median; whiskers: 5th-95th percentiles)"
+        "gain in capture probability over the baseline at each design point\n"
+        "(orange: median; box: quartiles; whiskers: 5th-95th percentiles)"
     )
     grid(ax, "x")
     return finish(figure, "How much each reform buys across the assumptions", provenance)
