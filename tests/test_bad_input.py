@@ -147,7 +147,18 @@ def test_an_unreadable_file_is_refused(case, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     "command",
-    ["validate", "run", "compare", "sweep", "trace", "report", "attribute", "export", "bench"],
+    [
+        "validate",
+        "run",
+        "compare",
+        "sweep",
+        "explore",
+        "trace",
+        "report",
+        "attribute",
+        "export",
+        "bench",
+    ],
 )
 def test_every_command_refuses_a_missing_file_and_a_folder(command, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -157,6 +168,7 @@ def test_every_command_refuses_a_missing_file_and_a_folder(command, tmp_path, mo
     ):
         args = {
             "compare": [scenario, MINIMAL],
+            "explore": [scenario, MINIMAL],
             "sweep": [scenario, "--vary", "horizon=1d,2d"],
             "bench": ["--scenario", scenario, "--skip-10k"],
         }.get(command, [scenario])

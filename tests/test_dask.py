@@ -62,3 +62,17 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(cluster, tmp_path)
     got = stored(tmp_path / "dask.sqlite", scenario, 8)
     assert [r["replication"] for r in got] == list(range(120))
     assert got == stored(tmp_path / "serial.sqlite", scenario, 8)
+
+
+def test_an_exploration_on_dask_equals_one_process(cluster, tmp_path):
+    pytest.importorskip("SALib", reason="the optional extra 'explore' is not installed")
+    from explore_cases import write_case
+
+    from sim.analysis.exploration import explore
+
+    uncertainty, reform = write_case(tmp_path / "case")
+    one = explore(uncertainty, [reform], "morris", 3, 40, seed=4)
+    on_dask = explore(
+        uncertainty, [reform], "morris", 3, 40, seed=4, executor=DaskExecutor(client=cluster)
+    )
+    assert on_dask.to_dict() == one.to_dict()

@@ -45,7 +45,7 @@ from sim.scenario.loader import load_document, validate_document
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
-    *sorted((ROOT / "scenarios").rglob("*.yaml")),
+    *sorted(p for p in (ROOT / "scenarios").rglob("*.yaml") if "uncertainty" not in p.parts),
     ROOT / "tests" / "scenarios" / "minimal.yaml",
 ]
 #: Each bundled document once, resolved: (label, document, line map).

@@ -7,9 +7,12 @@ import pytest
 from scipy import stats as scipy_stats
 
 from sim.experiments.stats import (
+    holm,
     km_median_days,
+    mcnemar_exact,
     newcombe_difference,
     paired_difference,
+    paired_p_value,
     paired_proportions,
     survival_curve,
     tango_interval,
@@ -139,3 +142,50 @@ def test_the_survival_band_is_the_log_log_one():
                 (min(low, high), max(low, high)), rel=1e-6
             )
     assert ((curve.low >= 0) & (curve.high <= 1)).all()
+
+
+# --- paired p-values and multiplicity -------------------------------------------------------
+
+
+def test_mcnemar_exact_is_the_binomial_test_on_the_discordant_pairs():
+    # The night-search example: 31 replications favour the reform, 14 the baseline.
+    assert mcnemar_exact(14, 31) == pytest.approx(0.01609, abs=5e-5)
+    assert mcnemar_exact(14, 31) == mcnemar_exact(31, 14)
+    assert mcnemar_exact(0, 0) == 1.0
+    # 4 against 0: 2 * (1/2)^4.
+    assert mcnemar_exact(0, 4) == pytest.approx(0.125)
+
+
+def test_paired_p_value_counts_only_the_replications_that_differ():
+    a = [1, 1, 0, 0, 1, 0, 0, 0]
+    b = [1, 0, 1, 1, 1, 1, 1, 0]  # one favours a, four favour b
+    assert paired_p_value(a, b) == pytest.approx(mcnemar_exact(1, 4))
+
+
+def test_an_exact_p_below_five_percent_always_comes_with_a_tango_interval_clear_of_zero():
+    disagreeing = []
+    for only_a in range(0, 61):
+        for only_b in range(0, 61):
+            low, high = tango_interval(only_a, only_b, 1000)
+            if mcnemar_exact(only_a, only_b) < 0.05 and low <= 0 <= high:
+                disagreeing.append((only_a, only_b))
+    assert not disagreeing, disagreeing
+
+
+def test_holm_matches_its_step_down_definition():
+    # sorted: 0.005*4=0.02, 0.01*3=0.03, 0.03*2=0.06, then 0.04*1 lifted to 0.06
+    assert holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert holm([]) == []
+    assert holm([0.2]) == [0.2]
+    assert holm([0.5, 0.9]) == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_holm_lies_between_the_raw_p_values_and_bonferroni(seed):
+    rng = np.random.Generator(np.random.PCG64(seed))
+    p = list(rng.uniform(0, 0.2, size=7))
+    adjusted = holm(p)
+    for raw, adj in zip(p, adjusted, strict=True):
+        assert raw <= adj <= min(1.0, 7 * raw) + 1e-12
+    # The order of the raw p-values is kept.
+    assert np.all(np.diff(np.array(adjusted)[np.argsort(p)]) >= -1e-12)

@@ -98,6 +98,8 @@ def compare(
         print(json.dumps(result.to_dict(), allow_nan=False))
     else:
         console.print(comparison_table(result, folders.overrides_text(sets)))
+        if result.pairwise:
+            console.print(pairwise_table(result))
     if precision is not None:
         width = max(half_width(d.ci95) for d in result.differences)
         outcome = PrecisionOutcome(precision, width, result.summaries[0].runs, max_runs)
@@ -134,6 +136,8 @@ def comparison_table(result: Comparison, overrides: str = "") -> Table:
     table.add_column("paired 95% CI", justify="right")
     table.add_column("the paired CI supports")
     table.add_column("unpaired 95% CI", justify="right")
+    table.add_column("p (exact)", justify="right")
+    table.add_column("p (Holm)", justify="right")
     diffs = {d.b: d for d in result.differences}
     ranked = sorted(result.summaries[1:], key=lambda s: -diffs[s.scenario].capture_rate_diff)
     for rank, summary in enumerate([base, *ranked]):
@@ -147,13 +151,51 @@ def comparison_table(result: Comparison, overrides: str = "") -> Table:
         ]
         d = diffs.get(summary.scenario)
         if d is None:
-            row += ["baseline", "", "", ""]
+            row += ["baseline", "", "", "", "", ""]
         else:
             row += [
                 f"{d.capture_rate_diff:+.3f}",
                 f"{d.ci95[0]:+.3f} to {d.ci95[1]:+.3f}",
                 verdict(d.ci95),
                 f"{d.unpaired_ci95[0]:+.3f} to {d.unpaired_ci95[1]:+.3f}",
+                format_p(d.p_value),
+                format_p(d.p_adjusted) + (" *" if d.clear else ""),
             ]
         table.add_row(*row)
+    if len(result.differences) > 1:
+        table.caption = (
+            f"* clear after Holm's adjustment across the {len(result.differences)} differences "
+            "(family-wise 5 %); p: exact McNemar test on the replications that differ"
+        )
+    return table
+
+
+def format_p(p: float) -> str:
+    """A p-value as a table shows it."""
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def pairwise_table(result: Comparison) -> Table:
+    """Which setup beats which: every pair after the baseline, the better one first."""
+    table = Table(title="Pairwise: which beats which (same paired runs; Holm across the pairs)")
+    table.add_column("better")
+    table.add_column("than")
+    table.add_column("by", justify="right")
+    table.add_column("paired 95% CI", justify="right")
+    table.add_column("p (Holm)", justify="right")
+    table.add_column("verdict")
+    ordered = sorted(result.pairwise, key=lambda d: -abs(d.capture_rate_diff))
+    for d in ordered:
+        better, worse = (d.b, d.a) if d.capture_rate_diff >= 0 else (d.a, d.b)
+        # The difference is b - a; said the other way round, its interval flips too.
+        low, high = d.ci95 if d.capture_rate_diff >= 0 else (-d.ci95[1], -d.ci95[0])
+        verdict = "beats" if d.clear else "not distinguishable"
+        table.add_row(
+            better,
+            worse,
+            f"{abs(d.capture_rate_diff):+.3f}",
+            f"{low:+.3f} to {high:+.3f}",
+            format_p(d.p_adjusted),
+            verdict,
+        )
     return table

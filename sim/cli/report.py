@@ -61,6 +61,25 @@ def report(
             show_default=False,
         ),
     ] = None,
+    uncertainty: Annotated[
+        Path | None,
+        typer.Option(
+            "--uncertainty",
+            help="Add a robustness section: explore this uncertainty file (the first scenario is "
+            "the baseline, the others the reforms).",
+            show_default=False,
+        ),
+    ] = None,
+    design: Annotated[
+        str, typer.Option("--design", help="With --uncertainty: morris, sobol or lhs.")
+    ] = "morris",
+    points: Annotated[
+        int, typer.Option("--points", help="With --uncertainty: the design's size.", min=1)
+    ] = 10,
+    explore_runs: Annotated[
+        int,
+        typer.Option("--explore-runs", help="With --uncertainty: runs per point and arm.", min=1),
+    ] = 200,
 ) -> None:
     """Write an HTML report: headline numbers, what differs, figures, a typical story, method.
 
@@ -69,9 +88,15 @@ def report(
     loaded = [load_or_exit(path, sets) for path in scenarios]  # every problem before any run
     names = [folders.label(p, s, sets) for p, s in zip(scenarios, loaded, strict=True)]
     out = out or folders.report_folder(names)
-    from sim.outputs.report import make_report
+    from sim.experiments.designs import DESIGNS
+    from sim.outputs.report import ExploreRequest, make_report
     from sim.scenario import ScenarioError
 
+    if uncertainty is not None and sets:
+        bad_input("--uncertainty: the exploration ranges over the files as written; drop --set")
+    if design not in DESIGNS:
+        bad_input(f"--design: unknown design {design!r}; use one of {', '.join(DESIGNS)}")
+    request = ExploreRequest(uncertainty, design, points, explore_runs) if uncertainty else None
     check_folder(out)
     command = shlex.join(["sim", *sys.argv[1:]])
     with experiment_setup(jobs, executor, address, store, quiet, yes) as setup:
@@ -90,9 +115,12 @@ def report(
                     progress=setup.progress,
                     preflight=setup.preflight,
                     command=command,
+                    exploration=request,
                 )
         except ScenarioError as err:
             bad_input(str(err))
+        except ImportError:
+            bad_input("--uncertainty needs the explore extra: pip install -e '.[explore]'")
     console.print(f"report: {data.index} (and its figures and stories beside it)", markup=False)
     report_store(setup, as_json=False)
     what = "the widest paired difference" if len(scenarios) > 1 else "the capture probability"

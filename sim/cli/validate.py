@@ -1,4 +1,8 @@
-"""``sim validate``: check scenario files and say everything that is wrong with each."""
+"""``sim validate``: check scenario files and say everything that is wrong with each.
+
+An uncertainty file (one with ``factors:``) is checked against the scenario it names: paths,
+ranges within the fields' bounds, and declared assumptions (:mod:`sim.scenario.assumptions`).
+"""
 
 from __future__ import annotations
 
@@ -12,14 +16,21 @@ from sim.cli.notices import shown_warnings
 
 
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Scenario (or uncertainty) YAML files.", show_default=False),
+    ],
     sets: Sets = None,
 ) -> None:
     """Validate scenario files: exit 0 when all are valid, 2 when any is not."""
     from sim.scenario import ScenarioError, load_scenario, scenario_hash
+    from sim.scenario.uncertainty import is_uncertainty_file
 
     failed = False
     for path in paths:
+        if is_uncertainty_file(path):
+            failed |= not _uncertainty(path)
+            continue
         try:
             with shown_warnings(errors):
                 scenario = load_scenario(path, sets or ())
@@ -30,3 +41,21 @@ def validate(
         console.print(f"{path}: ok ({scenario.name}, hash {scenario_hash(scenario)})", markup=False)
     if failed:
         raise typer.Exit(2)
+
+
+def _uncertainty(path: Path) -> bool:
+    from sim.scenario import ScenarioError
+    from sim.scenario.assumptions import load_checked
+
+    try:
+        uncertainty, _, _ = load_checked(path)
+    except ScenarioError as err:
+        errors.print(str(err), markup=False)
+        return False
+    groups = len(uncertainty.groups)
+    console.print(
+        f"{path}: ok ({uncertainty.name}: {len(uncertainty.factors)} factors in {groups} "
+        f"groups over {uncertainty.scenario})",
+        markup=False,
+    )
+    return True

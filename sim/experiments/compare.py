@@ -6,18 +6,31 @@ organisation differs). The difference in capture probability between the first s
 baseline) and each other one is a difference of paired proportions, with Tango's score interval
 (it keeps its coverage when few replications end differently); the unpaired Newcombe interval is
 reported beside it to show what the pairing buys.
+
+A menu of reforms is several comparisons at once, so each difference also carries its exact
+McNemar p-value and that p-value adjusted by Holm's method across the menu (``p_adjusted``), and a
+simultaneous (Bonferroni) interval that holds for the whole menu at once. Every pair of
+non-baseline setups is compared too (``pairwise``: which reform beats which), adjusted across
+the pairs as a family of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 from sim.experiments.executors import Executor
 from sim.experiments.experiment import Experiment, Preflight, Progress
 from sim.experiments.frames import RecordSource, interval, table
-from sim.experiments.stats import half_width, newcombe_difference, paired_proportions
+from sim.experiments.stats import (
+    half_width,
+    holm,
+    newcombe_difference,
+    paired_p_value,
+    paired_proportions,
+)
 from sim.experiments.store import ResultsStore
 from sim.experiments.summary import Summary, Tally, records_of
 from sim.scenario import Scenario
@@ -38,6 +51,14 @@ class Difference:
     unpaired_ci95: tuple[float, float]
     replications_that_differ: int
     variance_ratio: float | None
+    p_value: float = 1.0
+    p_adjusted: float = 1.0
+    simultaneous_ci95: tuple[float, float] = (-1.0, 1.0)
+
+    @property
+    def clear(self) -> bool:
+        """Whether the difference holds across its family (Holm-adjusted p <= 0.05)."""
+        return self.p_adjusted <= ALPHA
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -49,7 +70,14 @@ class Difference:
             "unpaired_ci95": list(self.unpaired_ci95),
             "replications_that_differ": self.replications_that_differ,
             "variance_ratio": self.variance_ratio,
+            "p_value": self.p_value,
+            "p_adjusted": self.p_adjusted,
+            "simultaneous_ci95": list(self.simultaneous_ci95),
         }
+
+
+#: Family-wise error rate of a menu's statements (Holm's method).
+ALPHA = 0.05
 
 
 @dataclass(frozen=True)
@@ -59,6 +87,7 @@ class Comparison:
     summaries: list[Summary]
     differences: list[Difference]
     tallies: list[Tally]
+    pairwise: list[Difference] = field(default_factory=list)
     #: Where every scenario's replications are kept (None: nowhere to read them from).
     source: RecordSource | None = field(default=None, compare=False, repr=False)
 
@@ -82,6 +111,7 @@ class Comparison:
         return {
             "scenarios": [s.to_dict() for s in self.summaries],
             "differences": [d.to_dict() for d in self.differences],
+            "pairwise": [d.to_dict() for d in self.pairwise],
         }
 
 
@@ -97,20 +127,46 @@ def _difference_columns(diff: Difference | None, baseline: str) -> dict[str, obj
         **interval("capture_rate_diff_unpaired", diff.unpaired_ci95),
         "replications_that_differ": diff.replications_that_differ,
         "variance_ratio": nan if diff.variance_ratio is None else diff.variance_ratio,
+        "p_value": nan if diff.a == diff.b else diff.p_value,
+        "p_adjusted": nan if diff.a == diff.b else diff.p_adjusted,
+        **interval("capture_rate_diff_simultaneous", diff.simultaneous_ci95),
     }
 
 
-def differences(tallies: Sequence[Tally]) -> list[Difference]:
-    """Paired differences of every tally from the first."""
-    base = tallies[0]
+def _difference(a: Tally, b: Tally) -> Difference:
+    """The paired difference of ``b`` from ``a`` (not yet adjusted for a family)."""
+    diff, ci = paired_proportions(a.outcomes, b.outcomes)
+    _, unpaired = newcombe_difference(a.captured, a.runs, b.captured, b.runs)
+    differ = sum(x != y for x, y in zip(a.outcomes, b.outcomes, strict=True))
+    ratio = variance_ratio(a.outcomes, b.outcomes)
+    p = paired_p_value(a.outcomes, b.outcomes)
+    return Difference(a.scenario, b.scenario, diff, ci, unpaired, differ, ratio, p, p)
+
+
+def _family(pairs: list[tuple[Tally, Tally]]) -> list[Difference]:
+    """Differences of each pair, Holm-adjusted and with simultaneous intervals across them."""
+    found = [_difference(a, b) for a, b in pairs]
+    adjusted = holm([d.p_value for d in found])
+    confidence = 1 - ALPHA / max(len(found), 1)
     out = []
-    for other in tallies[1:]:
-        diff, ci = paired_proportions(base.outcomes, other.outcomes)
-        _, unpaired = newcombe_difference(base.captured, base.runs, other.captured, other.runs)
-        differ = sum(x != y for x, y in zip(base.outcomes, other.outcomes, strict=True))
-        ratio = variance_ratio(base.outcomes, other.outcomes)
-        out.append(Difference(base.scenario, other.scenario, diff, ci, unpaired, differ, ratio))
+    for (a, b), d, p in zip(pairs, found, adjusted, strict=True):
+        _, simultaneous = paired_proportions(a.outcomes, b.outcomes, confidence)
+        out.append(replace(d, p_adjusted=p, simultaneous_ci95=simultaneous))
     return out
+
+
+def differences(tallies: Sequence[Tally]) -> list[Difference]:
+    """Paired differences of every tally from the first, adjusted across them (Holm)."""
+    return _family([(tallies[0], other) for other in tallies[1:]])
+
+
+def pairwise_differences(tallies: Sequence[Tally]) -> list[Difference]:
+    """Paired differences between every two tallies after the first (b minus a, Holm-adjusted).
+
+    The pairs are a family of their own: "which reform beats which" is a different question from
+    "which reform beats the baseline".
+    """
+    return _family(list(combinations(tallies[1:], 2)))
 
 
 def variance_ratio(a: bytes | bytearray, b: bytes | bytearray) -> float | None:
@@ -164,5 +220,6 @@ def compare(
         experiment.summaries(tallies),
         differences(tallies),
         tallies,
+        pairwise_differences(tallies),
         experiment.record_source(tallies[0].runs),
     )

@@ -49,17 +49,42 @@ def _menu_table(comparison: Comparison) -> list[str]:
     base = comparison.summaries[0]
     lines = [
         "| rank | reform | captured (95 % CI) | gain over 2015 | paired 95 % CI "
-        "| the paired CI supports | unpaired 95 % CI |",
-        "|---|---|---|---|---|---|---|",
-        f"| | {base.scenario} (baseline) | {_rate(base.capture_rate, base.ci95)} | | | | |",
+        "| the paired CI supports | unpaired 95 % CI | p (exact McNemar) | p (Holm) "
+        "| simultaneous 95 % CI |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        f"| | {base.scenario} (baseline) | {_rate(base.capture_rate, base.ci95)} | | | | | | | |",
     ]
     diffs = {d.b: d for d in comparison.differences}
     for rank, name, gain, ci in reform_menu(comparison):
         s, d = rates[name], diffs[name]
+        clear = " **clear**" if d.clear else ""
         lines.append(
             f"| {rank} | {name} | {_rate(s.capture_rate, s.ci95)} | {gain:+.3f} | "
             f"{ci[0]:+.3f} to {ci[1]:+.3f} | {verdict(ci, 'more captures', 'fewer captures')} | "
-            f"{d.unpaired_ci95[0]:+.3f} to {d.unpaired_ci95[1]:+.3f} |"
+            f"{d.unpaired_ci95[0]:+.3f} to {d.unpaired_ci95[1]:+.3f} | {_p(d.p_value)} | "
+            f"{_p(d.p_adjusted)}{clear} | "
+            f"{d.simultaneous_ci95[0]:+.3f} to {d.simultaneous_ci95[1]:+.3f} |"
+        )
+    return lines
+
+
+def _p(p: float) -> str:
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def pairwise_table(comparison: Comparison) -> list[str]:
+    """Which reform beats which: every pair, the better first, Holm-adjusted across the pairs."""
+    lines = [
+        "| better | than | by | paired 95 % CI | p (Holm) | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    for d in sorted(comparison.pairwise, key=lambda d: -abs(d.capture_rate_diff)):
+        better, worse = (d.b, d.a) if d.capture_rate_diff >= 0 else (d.a, d.b)
+        low, high = d.ci95 if d.capture_rate_diff >= 0 else (-d.ci95[1], -d.ci95[0])
+        say = "beats it" if d.clear else "not distinguishable"
+        lines.append(
+            f"| {better} | {worse} | {abs(d.capture_rate_diff):+.3f} | "
+            f"{low:+.3f} to {high:+.3f} | {_p(d.p_adjusted)} | {say} |"
         )
     return lines
 
@@ -86,7 +111,9 @@ def _attribution_table(result: Attribution) -> list[str]:
 def _headlines(comparison: Comparison, result: Attribution) -> list[str]:
     """The page's summary: every direction it states has a 95 % interval clear of zero."""
     menu = reform_menu(comparison)
-    helps = [m for m in menu if m[3][0] > 0]
+    diffs = {d.b: d for d in comparison.differences}
+    helps = [m for m in menu if m[3][0] > 0 and diffs[m[1]].clear]
+    lucky = [m[1] for m in menu if m[3][0] > 0 and not diffs[m[1]].clear]
     hurts = [m[1] for m in menu if m[3][1] < 0]
     neutral = [m[1] for m in menu if not is_clear(m[3])]
     low, high = result.total_gap_ci95
@@ -111,11 +138,20 @@ def _headlines(comparison: Comparison, result: Attribution) -> list[str]:
         lines.append(
             f"- Of the reforms, **{best[1]}** has the largest estimated gain among those clear of "
             f"zero: {best[2]:+.3f} (paired 95 % CI {best[3][0]:+.3f} to {best[3][1]:+.3f}); "
-            f"{len(helps)} of {len(menu)} reforms help with intervals clear of zero (overlapping "
-            "intervals do not rank them)."
+            f"{len(helps)} of {len(menu)} reforms help with intervals clear of zero after Holm's "
+            f"adjustment across the {len(menu)} (family-wise 5 %; overlapping intervals do not "
+            "rank them)."
         )
     else:
-        lines.append("- No reform helps with an interval clear of zero at this precision.")
+        lines.append(
+            "- No reform helps with an interval clear of zero at this precision once the menu is "
+            "adjusted for its number of tries (Holm)."
+        )
+    if lucky:
+        lines.append(
+            "- Clear of zero alone but not once the menu is adjusted for trying "
+            f"{len(menu)} reforms (Holm): " + ", ".join(lucky) + "."
+        )
     if hurts:
         worse = ", ".join(hurts)
         lines.append(f"- Fewer captures than 2015, with intervals clear of zero: {worse}.")
@@ -200,11 +236,20 @@ def write_findings(
         "Each reform in `scenarios/reforms/` extends `brussels-2015` and changes only what its "
         "file says (each cites docs/sources.md). All run on common random numbers, so the gain is "
         "a paired difference of proportions (Tango's score interval); the unpaired (Newcombe) "
-        "interval shows what the pairing buys.",
+        "interval shows what the pairing buys. Seven reforms are seven tries: each gain's exact "
+        "McNemar p-value is adjusted by Holm's method across the menu, and a reform is "
+        "**clear** only when its adjusted p is at most 0.05; the simultaneous (Bonferroni) "
+        "intervals hold for the whole menu at once.",
         "",
         *_menu_table(comparison),
         "",
         f"![Reform menu](findings/{paths[0].name})",
+        "",
+        "### Which reform beats which",
+        "",
+        "Every pair of reforms on the same paired runs (Holm across the pairs):",
+        "",
+        *pairwise_table(comparison),
         "",
         "## Which friction costs most",
         "",

@@ -415,6 +415,22 @@ def _kind_of(value: Any) -> str:
     return "a single text"
 
 
+def read_yaml(path: str | Path) -> tuple[dict[str, Any], LineMap]:
+    """Read one YAML map file (no ``extends``) with the scenario's safe loading and line numbers.
+
+    For files that sit beside scenarios (an uncertainty declaration): the same refusals of hostile
+    input, duplicate keys and tags, and a line for every key path.
+
+    Raises:
+        ScenarioError: the file cannot be read as a map; every problem found.
+    """
+    label = str(path)
+    loaded = _load_file(Path(path), label)
+    if loaded.problems or loaded.doc is None:
+        raise ScenarioError(loaded.problems)
+    return loaded.doc, loaded.lines
+
+
 # --- extends --------------------------------------------------------------------------------
 
 
@@ -563,6 +579,20 @@ def _apply_override(doc: dict[str, Any], lines: LineMap, text: str) -> Problem |
     if isinstance(split, Problem):
         return split
     segments, value = split
+    return assign_at(doc, lines, segments, value)
+
+
+def assign_at(
+    doc: dict[str, Any], lines: LineMap, segments: Sequence[str], value: Any
+) -> Problem | None:
+    """Put an already-read value at a dotted path, as ``--set`` does (None deletes a map key).
+
+    The path's parent must exist (a new key in an existing map is fine: the schema judges it);
+    list items are addressed by number.
+
+    Returns:
+        Why the value cannot be put there, or None when it was.
+    """
     dotted = ".".join(segments)
     container: Any = doc
     path: KeyPath = ()
@@ -607,15 +637,24 @@ def _resolve(path: str | Path, overrides: Sequence[str]) -> tuple[_Loaded, str]:
     loaded = _load_tree(Path(path), label)
     if loaded.doc is None:
         return loaded, label
-    for text in overrides:
-        if problem := _apply_override(loaded.doc, loaded.lines, text):
-            loaded.problems.append(problem)
+    loaded.problems.extend(apply_overrides(loaded.doc, overrides, loaded.lines))
     return loaded, label
 
 
-def apply_overrides(doc: dict[str, Any], overrides: Sequence[str]) -> list[Problem]:
-    """Apply ``--set`` overrides to a document in place; return the problems of those that fail."""
-    lines: LineMap = {}
+def apply_overrides(
+    doc: dict[str, Any], overrides: Sequence[str], lines: LineMap | None = None
+) -> list[Problem]:
+    """Apply ``--set`` overrides (``"dotted.path=value"``, value in YAML) to a document in place.
+
+    Args:
+        doc: the document.
+        overrides: the assignments.
+        lines: the document's line map, updated for the keys the overrides write (optional).
+
+    Returns:
+        A problem for each override that could not be applied (the others are applied).
+    """
+    lines = lines if lines is not None else {}
     return [p for text in overrides if (p := _apply_override(doc, lines, text)) is not None]
 
 

@@ -5,7 +5,20 @@
 replication; the page opens offline and makes no network requests.
 """
 
-from sim.outputs.report.build import ReportData, build_report, make_report, typical_replication
+from sim.outputs.report.build import (
+    ExploreRequest,
+    ReportData,
+    build_report,
+    make_report,
+    typical_replication,
+)
 from sim.outputs.report.diff import document_diff
 
-__all__ = ["ReportData", "build_report", "document_diff", "make_report", "typical_replication"]
+__all__ = [
+    "ExploreRequest",
+    "ReportData",
+    "build_report",
+    "document_diff",
+    "make_report",
+    "typical_replication",
+]

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.analysis.exploration import Exploration
 from sim.analysis.losses import TipLosses, from_summary
-from sim.experiments.compare import Difference, differences
+from sim.experiments.compare import Difference, differences, pairwise_differences
 from sim.experiments.executors import Executor
 from sim.experiments.experiment import Experiment, PrecisionOutcome, Preflight, Progress
 from sim.experiments.stats import half_width
@@ -39,6 +40,7 @@ from sim.outputs.plots.timeline import timeline
 from sim.outputs.report import page
 from sim.outputs.report.diff import Difference as Setting
 from sim.outputs.report.diff import document_diff, grouped
+from sim.outputs.report.robustness import menu_notes, robustness_figures, robustness_section
 from sim.outputs.story import tell
 from sim.outputs.trace import trace
 from sim.outputs.wording import is_clear
@@ -122,6 +124,23 @@ class ReportData:
     index: Path = Path("index.html")
     overrides: tuple[str, ...] = ()
     changes: list[tuple[str, list[Setting]]] = field(default_factory=list)
+    menu: str = ""
+    robustness: str = ""
+
+
+@dataclass(frozen=True)
+class ExploreRequest:
+    """An exploration for the report's robustness section (see :mod:`sim.analysis.exploration`).
+
+    The report's first scenario is the baseline and the others the reforms; the exploration runs
+    with the report's seed, store and executor.
+    """
+
+    uncertainty: str | Path
+    design: str = "morris"
+    points: int = 10
+    runs: int = 200
+    threshold: float = 0.02
 
 
 def build_report(
@@ -138,6 +157,7 @@ def build_report(
     progress: Progress | None = None,
     preflight: Preflight | None = None,
     command: str = "",
+    exploration: ExploreRequest | None = None,
 ) -> Path:
     """Run the scenarios and write a self-contained HTML report into ``out``; its page's path.
 
@@ -156,6 +176,7 @@ def build_report(
         progress=progress,
         preflight=preflight,
         command=command,
+        exploration=exploration,
     ).index
 
 
@@ -173,6 +194,7 @@ def make_report(
     progress: Progress | None = None,
     preflight: Preflight | None = None,
     command: str = "",
+    exploration: ExploreRequest | None = None,
 ) -> ReportData:
     """Run the scenarios and write a self-contained HTML report into ``out``.
 
@@ -190,6 +212,7 @@ def make_report(
         progress: called with (done, wanted) as replications finish.
         preflight: told what is about to run before it starts (it may refuse it).
         command: the command line that asked for the report (shown under provenance).
+        exploration: explore an uncertainty file for the robustness section (None: no section).
 
     Returns:
         What the page shows, with the page's path (``index``) and, with a precision target,
@@ -215,13 +238,20 @@ def make_report(
     figures = _figures(tallies, summaries, folder)
     typical = _typical(scenarios, tallies, seed, folder)
     figures += ["timeline", *(shown.figure for shown in typical.shown)]
+    compared = differences(tallies) if len(tallies) > 1 else []
+    robust_figures: list[str] = []
+    robustness = ""
+    if exploration is not None:
+        explored = _explore(exploration, paths, seed, store, executor, progress)
+        robust_figures = robustness_figures(explored, folder)
+        robustness = robustness_section(explored, robust_figures)
     data = ReportData(
         scenarios=[
             ScenarioInfo(s.name, _where(p), scenario_hash(s), s.description)
             for s, p in zip(scenarios, paths, strict=True)
         ],
         summaries=summaries,
-        differences=differences(tallies) if len(tallies) > 1 else [],
+        differences=compared,
         losses=[from_summary(s) for s in summaries],
         settings=grouped(document_diff(documents)) if len(documents) > 1 else [],
         figures=figures,
@@ -239,10 +269,12 @@ def make_report(
             (s.name, grouped(document_diff([documents[0], d])))
             for s, d in zip(scenarios[1:], documents[1:], strict=True)
         ],
+        menu=menu_notes(compared, pairwise_differences(tallies)),
+        robustness=robustness,
     )
     write_text(folder / "style.css", page.stylesheet())
     write_text(data.index, page.render(data))
-    written = [f"{stem}.{kind}" for stem in figures for kind in ("png", "svg")]
+    written = [f"{stem}.{kind}" for stem in figures + robust_figures for kind in ("png", "svg")]
     stories = [shown.story_file for shown in typical.shown]
     retire_stale(folder, [*written, *stories, "style.css", "index.html"])
     return data
@@ -251,6 +283,34 @@ def make_report(
 def _where(scenario: Scenario | str | Path) -> str:
     """Where a scenario of the report comes from: its file, or code."""
     return "(built in code)" if isinstance(scenario, Scenario) else str(scenario)
+
+
+def _explore(
+    request: ExploreRequest,
+    paths: Sequence[Scenario | str | Path],
+    seed: int,
+    store: ResultsStore | None,
+    executor: Executor | None,
+    progress: Progress | None,
+) -> Exploration:
+    from sim.analysis.exploration import explore
+
+    files = [p for p in paths if not isinstance(p, Scenario)]
+    if len(files) != len(paths):
+        raise ValueError("the robustness section explores scenario files; give files, not objects")
+    return explore(
+        request.uncertainty,
+        files[1:],
+        request.design,
+        request.points,
+        request.runs,
+        seed,
+        threshold=request.threshold,
+        baseline=files[0],
+        store=store,
+        executor=executor,
+        progress=progress,
+    )
 
 
 #: The report's list of the files it wrote, kept in its folder for the next build.

@@ -119,13 +119,19 @@ def render(data: ReportData) -> str:
         title=escape(_title(names)),
         question=escape(_question(names, data.summaries[0].horizon_days)),
         lede=_lede(data),
-        numbers=_numbers(data),
+        numbers=_numbers(data) + data.menu,
         scenarios=_scenarios(data),
         figures="\n".join(_figure(s) for s in data.figures if not s.startswith("timeline")),
         losses=_losses(data),
         story=_story(data),
         provenance=_provenance(data),
         method=Template(_METHOD).substitute(trace=escape(_trace_command(data))),
+        robustness=data.robustness,
+        robustness_nav=(
+            '<li><a href="#robustness">Which conclusions survive the assumptions</a></li>'
+            if data.robustness
+            else ""
+        ),
     )
 
 
