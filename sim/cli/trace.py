@@ -19,7 +19,8 @@ from sim.cli.common import (
 )
 from sim.outputs.files import slug
 from sim.outputs.story import tell
-from sim.outputs.trace import disagreements, parse_days, trace, write_trace
+from sim.outputs.trace import disagreements, trace
+from sim.outputs.trace_files import parse_days, write_trace
 
 
 def trace_command(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from sim.model.tip import Fate
+from sim.model.tip import ROOT_FATES, Fate
 
 #: One replication's record: plain values by name (see the module docstring).
 Record = dict[str, int | float | str]
@@ -54,7 +54,7 @@ COUNTERS: tuple[str, ...] = (
 )
 
 #: The fates counted for true tips (the tip-loss waterfall), in order of progress.
-TRUE_TIP_FATES: tuple[Fate, ...] = tuple(f for f in Fate if f is not Fate.DUPLICATE)
+TRUE_TIP_FATES: tuple[Fate, ...] = ROOT_FATES
 
 #: Every key of a record, in order.
 RECORD_KEYS: tuple[str, ...] = (

@@ -241,6 +241,12 @@ def matcher(spec: MatcherSpec) -> Matcher:
     return Matcher(spec)
 
 
+@cache
+def matcher_of(spec: MatcherSpec, normalise: bool) -> Matcher:
+    """The process-wide matcher of ``spec``, with or without the normaliser in front."""
+    return matcher(spec.normalised(normalise))
+
+
 # --- deciding populations (sim names) ----------------------------------------------------------
 
 
