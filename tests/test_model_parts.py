@@ -245,3 +245,34 @@ def test_a_context_builds_without_a_model() -> None:
     ctx = context()
     assert isinstance(ctx.calendar, Calendar)
     assert ctx.calendar.start == datetime(2015, 11, 16, 0, 0)
+
+
+# --- the fugitive alone: a watch holds him whenever he is inside ---------------------------------
+
+
+def test_a_watch_holds_him_again_when_he_comes_back_after_slipping_out() -> None:
+    from sim.model.fugitive import Fugitive
+    from sim.scenario.schema import Fugitive as FugitiveSpec
+
+    ctx = context()
+    spec = FugitiveSpec(
+        name=NAME,
+        safe_houses={"a": {"place": "A"}, "b": {"place": "B"}},
+        start_house="a",
+        dwell="100000d",
+        alert={"probability": 1.0, "delay": "1h", "radius": "zone"},
+    )
+    fugitive = Fugitive(spec, ctx)
+    fugitive.start()
+    env = ctx.env
+    env.run(until=1)
+    fugitive.watch("a", 10.0)  # a deferred search of a: watched until hour 10
+    env.run(until=2)
+    assert fugitive.flee("slipped out")  # he gets out of a (to b) ...
+    env.run(until=3)
+    assert fugitive.flee("back")  # ... and comes back to a while the watch still holds
+    env.run(until=4)
+    fugitive.alert("A", None)  # a search nearby: he wants to leave at hour 5, but a is watched
+    env.run(until=12)
+    arrivals = [(round(t, 4), house) for t, _, house, _ in fugitive.path]
+    assert arrivals == [(0.0, "a"), (2.0, "b"), (3.0, "a"), (round(10 + 1 / 60, 4), "b")]

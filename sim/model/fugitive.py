@@ -36,6 +36,7 @@ import simpy
 
 from sim.core.streams import Stream
 from sim.model.context import Context
+from sim.model.hazard import HazardClock
 from sim.model.observe import Seen
 from sim.scenario.schema import Fugitive as FugitiveSpec
 from sim.scenario.schema import Stop
@@ -88,8 +89,10 @@ class Fugitive:
         self._back_at = _NEVER
         self._life_process: simpy.Process | None = None
         self._interrupted = False
-        self._slip_rate = slip_rate
-        self._slip_stream = streams.stream("fugitive.slip_out")
+        self._slip = HazardClock(
+            ctx.env, streams.stream("fugitive.slip_out"), self._slip_rate(slip_rate), self._slips
+        )
+        self.listen(self._slip.update)
 
     # --- set-up -----------------------------------------------------------------------------
 
@@ -306,7 +309,6 @@ class Fugitive:
         """
         if self.captured or self.on_itinerary or len(self.houses) <= 1:
             return False
-        self.watched.clear()
         self._move_why = why
         self._move(forced=True)
         self._replan()
@@ -314,18 +316,23 @@ class Fugitive:
 
     def watch(self, address: str, until: float) -> None:
         """Watch ``address`` until model hour ``until`` (the search): see the module docstring."""
-        self.watched = {address: until}
-        now = self.env.now
-        if self.house == address and self._slip_rate > 0:
-            slip_in = self._slip_stream.exp1() / self._slip_rate
-            if slip_in < until - now:
-                self.env.timeout(slip_in).callbacks.append(lambda _e: self._slips(address))
+        self.watched[address] = max(until, self.watched.get(address, until))
+        self._slip.update()
+        self.env.timeout(until - self.env.now).callbacks.append(lambda _e: self._slip.update())
 
-    def _slips(self, address: str) -> None:
-        """He slips out of the watched address (or stays, with nowhere to go)."""
-        place = self.place
-        if self.house == address and self.flee("slipped out of the watched address"):
-            self.ctx.seen.note(Seen.CONTAINMENT_ESCAPE, place=place, detail=address)
+    def _slip_rate(self, rate: float) -> Callable[[], float]:
+        """The slip-out hazard: the containment's rate while he is at a watched address."""
+
+        def now() -> float:
+            return rate if self._held() is not None else 0.0
+
+        return now
+
+    def _slips(self) -> None:
+        """He slips out of the watched address he is in (or stays, with nowhere to go)."""
+        address, place = self.house, self.place
+        if self.flee("slipped out of the watched address"):
+            self.ctx.seen.note(Seen.CONTAINMENT_ESCAPE, place=place, detail=address or "")
 
     def address_place(self, address: str) -> str:
         """The commune of a safe house or a haunt."""
