@@ -63,8 +63,12 @@ class WorkingHours:
     intervals: tuple[tuple[float, float], ...]  # sorted, non-overlapping, within [0, 168]
     starts: tuple[float, ...] = ()
     # The same as arrays, for waits() (derived: left out of comparisons).
-    _starts: np.ndarray = field(default=None, init=False, repr=False, compare=False)  # type: ignore[assignment]
-    _ends: np.ndarray = field(default=None, init=False, repr=False, compare=False)  # type: ignore[assignment]
+    _starts: np.ndarray = field(
+        default_factory=lambda: np.zeros(0), init=False, repr=False, compare=False
+    )
+    _ends: np.ndarray = field(
+        default_factory=lambda: np.zeros(0), init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "starts", tuple(a for a, _ in self.intervals))

@@ -57,9 +57,10 @@ def initial_state(seed: int, replication: int, name: str) -> dict[str, Any]:
 
 def draw_block(state: dict[str, Any], size: int) -> tuple[np.ndarray, dict[str, Any]]:
     """``size`` uniforms in [0, 1) from ``state``, and the state after them."""
-    _BITS.state = state
+    bits: Any = _BITS  # numpy types its state as a TypedDict; a stream keeps it as a plain dict
+    bits.state = state
     block = _DRAW(size)
-    return block, _BITS.state
+    return block, bits.state
 
 
 class Stream:

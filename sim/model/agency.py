@@ -70,13 +70,13 @@ class Agency:
         self.spec = spec
         self.ctx = ctx
         self.env = ctx.env
-        self.languages = frozenset(spec.languages)
-        self.language = spec.languages[0]
+        self.languages: frozenset[str] = frozenset(spec.languages)
+        self.language: str = spec.languages[0]
         self.bilingual_share = spec.bilingual_share
         self.hours = hours
         self.jurisdiction = jurisdiction
         self.desk = Desk(spec.staff, hours, bulk)
-        self.raid_teams = simpy.Resource(ctx.env, spec.raid_teams) if spec.raid_teams else None
+        self.raid_teams = Desk(spec.raid_teams, None) if spec.raid_teams else None
         self.raid_prep = spec.raid_prep
         self.raid_duration = spec.raid_duration
         self.feeding = spec.feeding
@@ -99,8 +99,21 @@ class Agency:
         self.seen: set[int] = set()
         self._escalation = spec.escalation
         self.register_changes: list[float] = []  # when registers change (set by the model)
-        # Believed false tips settled on arrival: (triage end, tip, missed match?, writes skipped)
-        self._quiet: list[tuple[float, Tip, bool, int]] = []
+        self._open_places: frozenset[str] = frozenset()  # see ready()
+        self._feeds_alerts = False
+        # Believed false tips settled on arrival: (triage end, the tip when tracing, missed
+        # match?, database writes skipped)
+        self._quiet: list[tuple[float, Tip | None, bool, int]] = []
+
+    def ready(self) -> None:
+        """Wiring is done: note what decides whether a believed false tip can lead anywhere."""
+        # Places about which some channel carries a tip nobody identified (filters "all" and
+        # "jurisdiction"); and whether a database it feeds raises alerts.
+        self._open_places = frozenset[str]().union(
+            *(ch.unidentified_places(self.ctx.geography.places) for ch in self.out)
+        )
+        feeds = self.feeds if self.feeding.when != "wanted" else []
+        self._feeds_alerts = any(db.alert_targets for db in feeds)
 
     def connect(self, databases: dict[str, Database]) -> None:
         """Wire the databases this agency reads, queries by hit/no-hit, or feeds."""
@@ -162,22 +175,40 @@ class Agency:
 
         Most of them lead nowhere: nobody can identify the name, no channel takes an unidentified
         tip, and the databases fed raise no alerts. Such a tip is settled here, on arrival, by
-        looking at what its triage will find (:meth:`_settles_quietly`); the others go through
-        the whole visit.
+        looking at what its triage will find (:meth:`_leads_nowhere`); the others go through the
+        whole visit. (Outside a trace a settled tip needs no :class:`Tip` at all.)
         """
         ctx = self.ctx
-        tip = ctx.tips.new("noise", ctx.now, noise.place, None, None, False, self.language)
+        if self._escalation is not None:  # the name is checked on arrival: the whole visit
+            self.env.process(self._visit(self._noise_tip(noise), noise))
+            return
+        _start, done = self.desk.admit(self.env.now, noise.triage)
+        name = self.write_name(noise.heard) if noise.heard is not None else None
+        if self._leads_nowhere(noise.place, name, done):
+            tip = self._noise_tip(noise, name) if ctx.seen.tracing else None
+            if tip is None:
+                ctx.seen.counters.tips_false += 1
+            feeds = self.feeds if self.feeding.when != "wanted" else []
+            skipped = sum(not db.write_later(tip, self, done) for db in feeds)
+            missed = name is not None and not noise.names_other and ctx.wanted_anywhere
+            self._quiet.append((done, tip, missed, skipped))
+            return
+        tip = self._noise_tip(noise, name)
+        tip.waits(Fate.AWAITING_TRIAGE)
+        self.env.process(self._after_triage(tip, noise, done))
+
+    def _noise_tip(self, noise: NoiseTip, written: str | None = None) -> Tip:
+        """The false tip as a :class:`Tip`, counted and (when tracing) logged as it arrives."""
+        ctx = self.ctx
+        tip = ctx.tips.new("noise", ctx.env.now, noise.place, None, None, False, self.language)
         ctx.seen.note(Seen.CREATED, tip, also=("tips_false",), detail="noise; true=False")
-        tip.heard = noise.heard  # written down when someone needs it (see written())
+        if written is not None:
+            tip.name = written
+        else:
+            tip.heard = noise.heard  # written down when someone needs it (see written())
         tip.names_other = noise.names_other
         self._repeat(tip)
-        if self._escalation is not None:  # the name is checked on arrival: the whole visit
-            self.env.process(self._visit(tip, noise))
-            return
-        tip.waits(Fate.AWAITING_TRIAGE)
-        _start, done = self.desk.admit(ctx.now, noise.triage)
-        if not self._settles_quietly(tip, done):
-            self.env.process(self._after_triage(tip, noise, done))
+        return tip
 
     def _repeat(self, tip: Tip) -> bool:
         """True (and the copy ends) when this agency already had the tip."""
@@ -243,33 +274,22 @@ class Agency:
 
     # --- false tips that lead nowhere ---------------------------------------------------------
 
-    def _settles_quietly(self, tip: Tip, done: float) -> bool:
-        """Settle now a believed false tip whose triage (ending at ``done``) will lead nowhere.
+    def _leads_nowhere(self, place: str, name: str | None, done: float) -> bool:
+        """True when a believed false tip about ``place`` naming ``name`` will lead nowhere.
 
-        It leads nowhere when no register changes before ``done`` (so what can be identified
-        then can be identified now), nobody can identify its name, no channel carries an
-        unidentified tip, and it feeds no database that raises alerts. Its effects (the verdict
-        on the name, the database entries) then happen at ``done`` without an event: they are
-        written down now and counted at the end if ``done`` came before it.
-
-        Returns:
-            False when the tip must go through the rest of its visit.
+        It leads nowhere when no register changes before its triage ends at ``done`` (so what
+        can be identified then can be identified now), nobody can identify the name, no channel
+        carries an unidentified tip about that place, and it feeds no database that raises
+        alerts. Its effects (the verdict on the name, the database entries) then happen at
+        ``done`` without an event: they are written down now and counted at the end of the run
+        if ``done`` came before it.
         """
         changes = self.register_changes
         if changes and bisect_right(changes, self.env.now) != bisect_right(changes, done):
             return False
-        if any(channel.passes(tip) for channel in self.out):  # tip.identified is False here
+        if place in self._open_places or self._feeds_alerts:
             return False
-        feeds = self.feeds if self.feeding.when != "wanted" else []
-        if any(db.alert_targets for db in feeds):
-            return False
-        name = self.written(tip)
-        if self.identify_quietly(name):
-            return False
-        missed = tip.name is not None and not tip.names_other and self.ctx.wanted_anywhere
-        entries = [db for db in feeds if db.write_later(tip, self, done)]
-        self._quiet.append((done, tip, missed, len(feeds) - len(entries)))
-        return True
+        return not self.identify_quietly(name)
 
     def identify_quietly(self, name: str | None) -> bool:
         """True when ``name`` may be identified here (asking a hit/no-hit owner counts)."""
@@ -280,16 +300,17 @@ class Agency:
     def close(self, end: float) -> None:
         """The run is over at ``end``: settle the quiet false tips whose triage ended by then."""
         ctx = self.ctx
+        seen = ctx.seen
         for done, tip, missed, skipped in self._quiet:
             if done > end:
-                continue  # still in triage: the copy ends where it waits (TipBook.close)
+                continue  # still in triage: a traced tip ends where it waits (TipBook.close)
             also = ("name_matches_missed",) if missed else ()
-            ctx.seen.note(
-                Seen.NOT_IDENTIFIED, tip, self.name, detail=tip.name or "", also=also, at=done
-            )
+            detail = (tip.name or "") if tip is not None else ""
+            seen.note(Seen.NOT_IDENTIFIED, tip, self.name, detail=detail, also=also, at=done)
             for _ in range(skipped):
-                ctx.seen.note(Seen.DB_SKIPPED, tip, self.name, at=done)
-            ctx.tips.end(tip, unmatched(tip))
+                seen.note(Seen.DB_SKIPPED, tip, self.name, at=done)
+            if tip is not None:
+                ctx.tips.end(tip, unmatched(tip))
 
     # --- acting on it -------------------------------------------------------------------------
 

@@ -52,6 +52,14 @@ class Channel:
             return False
         return not (self.needs_jurisdiction and tip.place not in self.receiver.jurisdiction)
 
+    def unidentified_places(self, places: tuple[str, ...]) -> frozenset[str]:
+        """The places about which the filter lets a tip nobody identified travel."""
+        if self.needs_wanted:
+            return frozenset()
+        if self.needs_jurisdiction:
+            return frozenset(places) & self.receiver.jurisdiction
+        return frozenset(places)
+
     def send(self, tip: Tip, urgent_delay: float | None = None) -> None:
         """Send a copy of ``tip``: lost, or delivered after the channel's delay.
 

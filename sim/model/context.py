@@ -23,11 +23,30 @@ from sim.model.tip import Tip, TipBook
 class Service(Protocol):
     """A service a tip can be handed to (an agency, seen from a channel, a database, a source)."""
 
-    name: str
-    language: str
-    languages: frozenset[str]
-    bilingual_share: float
-    jurisdiction: frozenset[str]
+    @property
+    def name(self) -> str:
+        """The service's name."""
+        ...
+
+    @property
+    def language(self) -> str:
+        """The language it writes in."""
+        ...
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """The languages it works in."""
+        ...
+
+    @property
+    def bilingual_share(self) -> float:
+        """The share of its staff who read both French and Dutch."""
+        ...
+
+    @property
+    def jurisdiction(self) -> frozenset[str]:
+        """The places where it may search."""
+        ...
 
     def receive(self, tip: Tip) -> None:
         """A copy of a tip reaches this service."""

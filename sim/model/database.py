@@ -17,11 +17,12 @@ its write delay has passed (at the end of the run, by arithmetic, without a simu
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Protocol
 
 from sim.core.clock import WorkingHours
 from sim.core.streams import Stream
-from sim.model.context import Context
+from sim.model.context import Context, Service
 from sim.model.observe import Seen
 from sim.model.register import Register
 from sim.model.tip import Fate, Tip
@@ -70,8 +71,9 @@ class Database:
         self.matches = self.files.matches  # the lookup every reader makes, without a hop
         self.stream = ctx.streams.stream(f"database:{name}")
         self.alert_targets: tuple[str, ...] = spec.alerts.to if spec.alerts else ()
-        # Entries of a database that raises no alerts: (when made, tip, writer), counted at the end.
-        self._stored: list[tuple[float, Tip, str]] = []
+        # Entries of a database that raises no alerts: (when made, tip, writer), counted at the end
+        # (the tip is None for a false tip settled on arrival outside a trace).
+        self._stored: list[tuple[float, Tip | None, str]] = []
 
     def hit_delay(self) -> float:
         """Hours until the owner answers a hit/no-hit query with the record's content.
@@ -103,7 +105,7 @@ class Database:
         ctx.env.timeout(delay).callbacks.append(lambda _e: self._entered(entry, writer.name))
         return True
 
-    def write_later(self, tip: Tip, writer: Writer, at: float) -> bool:
+    def write_later(self, tip: Tip | None, writer: Writer, at: float) -> bool:
         """``writer`` will enter ``tip`` at model hour ``at`` (a database without alerts).
 
         The same draws as :meth:`write` made then; the entry is counted at the end of the run if
@@ -133,7 +135,7 @@ class Database:
             agency = ctx.directory.agencies[target]
             alert = ctx.tips.copy(entry, ctx.now, language=agency.language)
             ctx.seen.note(Seen.DB_ALERT, alert, self.name, detail=target)
-            ctx.env.timeout(delay).callbacks.append(lambda _e, a=agency, t=alert: a.receive(t))
+            ctx.env.timeout(delay).callbacks.append(partial(_hand_over, agency, alert))
         # The alerts carry the tip on; with nobody to alert but the writer, it stops here.
         ctx.tips.end(entry, Fate.PASSED_ON if targets else Fate.NO_JURISDICTION)
 
@@ -151,3 +153,8 @@ class Database:
         for at, tip, writer in self._stored:
             if at <= now:
                 ctx.seen.note(Seen.DB_ENTERED, tip, self.name, detail=writer, at=at)
+
+
+def _hand_over(agency: Service, tip: Tip, _timer: object) -> None:
+    """An alert reaches ``agency`` when its timer fires."""
+    agency.receive(tip)

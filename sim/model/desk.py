@@ -24,6 +24,7 @@ the triages that ended in time.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from heapq import heapreplace
 
@@ -151,6 +152,22 @@ class Desk:
             self._admitted.append((t, start))
         return start, start + triage
 
+    def hold(self, t: float, busy: Callable[[float], float]) -> float:
+        """Work that arrives at ``t`` and keeps one of the staff ``busy(start)`` hours.
+
+        For work whose length depends on when it starts (a search team's night: preparation,
+        then the wait for the end of the night ban, then the search). Not counted as a triage.
+
+        Returns:
+            When the work starts.
+        """
+        self._serve_bulk(t)
+        free = self._free
+        joined = self.joins(t)
+        start = joined if joined > free[0] else free[0]
+        heapreplace(free, start + busy(start))
+        return start
+
     def _serve_bulk(self, t: float) -> None:
         """Give an analyst to every bulk dossier that arrived before ``t``, in order."""
         i = self._next
@@ -159,11 +176,20 @@ class Desk:
             return
         end = bisect_left(arrivals, t, i)
         ready, triage, starts, free = self._ready, self._triage, self._starts, self._free
-        for j in range(i, end):
-            joined = ready[j]
-            start = joined if joined > free[0] else free[0]
-            heapreplace(free, start + triage[j])
-            starts.append(start)
+        if self.staff == 1:  # one analyst: the line is a single running clock (Lindley)
+            clock = free[0]
+            for j in range(i, end):
+                joined = ready[j]
+                start = joined if joined > clock else clock
+                clock = start + triage[j]
+                starts.append(start)
+            free[0] = clock
+        else:
+            for j in range(i, end):
+                joined = ready[j]
+                start = joined if joined > free[0] else free[0]
+                heapreplace(free, start + triage[j])
+                starts.append(start)
         self._next = end
 
     def close(self, end: float) -> DeskBooks:

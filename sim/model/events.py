@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from sim.core.streams import Stream
 from sim.model.context import Context, Service
@@ -90,11 +91,9 @@ class Events:
             t = ctx.calendar.to_hours(event.at)
             if t < 0 and all(getattr(event, kind) is None for kind in _STANDING):
                 continue
-            ctx.env.timeout(max(t, 0.0)).callbacks.append(
-                lambda _e, happening=event: self._happen(happening)
-            )
+            ctx.env.timeout(max(t, 0.0)).callbacks.append(partial(self._happen, event))
 
-    def _happen(self, event: Event) -> None:
+    def _happen(self, event: Event, _timer: object = None) -> None:
         if event.flag is not None:
             self._flag(event.flag)
         elif event.link is not None:

@@ -198,18 +198,20 @@ def _triage(
     readers: list[Reader], agency: np.ndarray, u: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each tip's triage time, verdict and whether its service escalates wanted names."""
-    n = len(agency)
-    triage = np.zeros(n)
-    verdict = np.full(n, KEPT, dtype=np.int8)
-    escalates = np.zeros(n, dtype=bool)
+    forget = np.array([r.forget for r in readers])[agency]
+    believe = np.array([r.believe_false for r in readers])[agency]
+    escalates = np.array([r.escalates for r in readers])[agency]
+    forgot = u[:, 1] < forget
+    dismissed = ~forgot & (u[:, 2] >= believe)
+    verdict = np.where(forgot, FORGOT, np.where(dismissed, DISMISSED, KEPT)).astype(np.int8)
+    # One inversion per distinct triage-time distribution (services often share one).
+    triage = np.zeros(len(agency))
+    groups: dict[Dist, list[int]] = {}
     for a in np.unique(agency).tolist():
-        mine = agency == a
-        reader = readers[a]
-        triage[mine] = reader.triage.quantiles(u[mine, 0])
-        forgot = u[mine, 1] < reader.forget
-        dismissed = ~forgot & (u[mine, 2] >= reader.believe_false)
-        verdict[mine] = np.where(forgot, FORGOT, np.where(dismissed, DISMISSED, KEPT))
-        escalates[mine] = reader.escalates
+        groups.setdefault(readers[a].triage, []).append(a)
+    for dist, members in groups.items():
+        mine = agency == members[0] if len(members) == 1 else np.isin(agency, members)
+        triage[mine] = dist.quantiles(u[mine, 0])
     return triage, verdict, escalates
 
 

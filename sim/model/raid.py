@@ -33,7 +33,7 @@ class Searcher(Protocol):
     """An agency that can search: its name, its raid teams, how long it prepares and searches."""
 
     name: str
-    raid_teams: simpy.Resource | None
+    raid_teams: Desk | None
     raid_prep: Dist
     raid_duration: float
 
@@ -56,6 +56,24 @@ class Raid:
     def address(self) -> str:
         """The searched address, for stories."""
         return f"{self.house} ({self.place})" if self.house else f"an address in {self.place}"
+
+
+class _Timing:
+    """When a team that starts at a given hour is ready, and how long the night ban holds it."""
+
+    __slots__ = ("night_rule", "prep", "ready", "wait")
+
+    def __init__(self, prep: float, night_rule: NightRule | None) -> None:
+        self.prep = prep
+        self.night_rule = night_rule
+        self.ready = 0.0
+        self.wait = 0.0
+
+    def busy(self, start: float, duration: float) -> float:
+        """Hours the team is busy if it starts at ``start``."""
+        self.ready = start + self.prep
+        self.wait = self.night_rule.deferral(self.ready) if self.night_rule else 0.0
+        return self.prep + self.wait + duration
 
 
 class RaidOffice:
@@ -123,18 +141,16 @@ class RaidOffice:
         teams = raid.agency.raid_teams
         if teams is None:  # only an agency with raid teams plans a search
             raise ValueError(f"{raid.agency.name} has no raid teams to search with")
-        with teams.request() as team:
-            yield team
-            prep = raid.agency.raid_prep.sample(self.preparations)
-            if prep > 0:
-                yield env.timeout(prep)
-            wait = self.night_rule.deferral(env.now) if self.night_rule else 0.0
-            if wait > 0:
-                self._defer(raid, wait)
-                yield env.timeout(wait)
-            del self.pending[key]
-            self._search(raid)
-            yield env.timeout(raid.agency.raid_duration)
+        # The first team free takes it, prepares, waits out the night ban if need be, searches
+        # and stays busy for the search's duration: all known the moment it is taken.
+        timing = _Timing(raid.agency.raid_prep.sample(self.preparations), self.night_rule)
+        teams.hold(env.now, lambda start: timing.busy(start, raid.agency.raid_duration))
+        if timing.wait > 0:
+            yield env.timeout(timing.ready - env.now)
+            self._defer(raid, timing.wait)
+        yield env.timeout(timing.ready + timing.wait - env.now)
+        del self.pending[key]
+        self._search(raid)
 
     def _defer(self, raid: Raid, wait: float) -> None:
         """The night rule: the search waits ``wait`` hours; the address may be watched."""
@@ -163,7 +179,7 @@ class RaidOffice:
         else:
             left = fugitive.left_at.get(raid.house, -1e18) if raid.house else -1e18
             near_miss = now - left <= self.spec.near_miss_window
-            also = ("raids_near_miss",) if near_miss else ()
+            also: tuple[str, ...] = ("raids_near_miss",) if near_miss else ()
             if not any(r.true for r in raid.roots):
                 also += ("raids_on_false_tips",)
             outcome = f"empty; he left {now - left:.1f}h before" if near_miss else "empty"

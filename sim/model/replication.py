@@ -119,6 +119,7 @@ class Model:
         )
         for agency in self.agencies.values():
             agency.raids = self.raids
+            agency.ready()
         check = stop_check(self.fugitive, ctx, self.capture)
         tips = sc.tips
         self.sources: list[Source] = [

@@ -18,7 +18,7 @@ down in its own convention (its ``names:AGENCY`` stream).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from sim.core.streams import Stream
@@ -220,7 +220,7 @@ class TravellingNoise:
     One pending timer at a time (the next tip), so a run that ends early schedules no more.
     """
 
-    def __init__(self, tips: Travelling, receivers: list[NoiseReceiver], ctx: Context):
+    def __init__(self, tips: Travelling, receivers: Sequence[NoiseReceiver], ctx: Context):
         self.tips = tips
         self.receivers = receivers
         self.ctx = ctx

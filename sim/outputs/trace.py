@@ -268,7 +268,8 @@ def ledger_counts(rows: Iterable[dict[str, object]]) -> dict[str, int]:
         names = row.get("counts") or ()
         if isinstance(names, str):
             names = names.split(_COUNTS_SEPARATOR) if names else ()
-        counts.update(str(n) for n in names)  # type: ignore[union-attr]
+        if isinstance(names, list | tuple):
+            counts.update(str(n) for n in names)
         captured += row["event"] == "capture"
     vouched = {name: counts.get(name, 0) for name in VOUCHED}
     vouched["captured"] = captured
