@@ -23,10 +23,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Generator
+from functools import cached_property
 
 import simpy
 
 from sim.core.clock import WorkingHours
+from sim.core.streams import Stream
 from sim.model.channel import Channel
 from sim.model.context import Context
 from sim.model.database import Database
@@ -80,14 +82,6 @@ class Agency:
         self.raid_prep = spec.raid_prep
         self.raid_duration = spec.raid_duration
         self.feeding = spec.feeding
-        # One stream per purpose, so that the k-th triage of this agency lasts as long in every
-        # setup compared, whatever else changed in between (common random numbers).
-        streams = ctx.streams
-        self.triage_stream = streams.stream(f"agency:{name}")
-        self.verdicts = streams.stream(f"agency:{name}.verdicts")
-        self.calls = streams.stream(f"agency:{name}.calls")
-        self.feed_stream = streams.stream(f"agency:{name}.feed")
-        self.names_stream = streams.stream(f"names:{name}")
         self.convention = convention(convention_of(spec))
         self.variation = variation
         self.files = Register(matcher_of(spec.matcher, spec.normalise), spec.wanted)
@@ -104,6 +98,35 @@ class Agency:
         # Believed false tips settled on arrival: (triage end, the tip when tracing, missed
         # match?, database writes skipped)
         self._quiet: list[tuple[float, Tip | None, bool, int]] = []
+
+    # One stream per purpose, so that the k-th triage of this agency lasts as long in every setup
+    # compared, whatever else changed in between (common random numbers). Each is registered
+    # when first drawn from: most services of a scenario never need most of them.
+
+    @cached_property
+    def triage_stream(self) -> Stream:
+        """Triage times (``agency:NAME``)."""
+        return self.ctx.streams.stream(f"agency:{self.name}")
+
+    @cached_property
+    def verdicts(self) -> Stream:
+        """Forgetting and belief (``agency:NAME.verdicts``)."""
+        return self.ctx.streams.stream(f"agency:{self.name}.verdicts")
+
+    @cached_property
+    def calls(self) -> Stream:
+        """Escalation delays (``agency:NAME.calls``)."""
+        return self.ctx.streams.stream(f"agency:{self.name}.calls")
+
+    @cached_property
+    def feed_stream(self) -> Stream:
+        """Database writes (``agency:NAME.feed``)."""
+        return self.ctx.streams.stream(f"agency:{self.name}.feed")
+
+    @cached_property
+    def names_stream(self) -> Stream:
+        """How it spells names (``names:NAME``)."""
+        return self.ctx.streams.stream(f"names:{self.name}")
 
     def ready(self) -> None:
         """Wiring is done: note what decides whether a believed false tip can lead anywhere."""
@@ -319,7 +342,12 @@ class Agency:
         tip.identified = identified
         self._note_identification(tip, identified)
         raids = self.raids
-        searches = identified and raids is not None and tip.place in self.jurisdiction
+        searches = (
+            identified
+            and self.raid_teams is not None
+            and raids is not None
+            and tip.place in self.jurisdiction
+        )
         if searches and raids is not None:
             raids.plan(self, tip)
         passed_on = self._pass_on(tip, urgent) + self._feed(tip, identified)

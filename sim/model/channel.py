@@ -8,6 +8,9 @@ are the same model with different channels and databases (DESIGN.md §2).
 
 from __future__ import annotations
 
+from functools import cached_property
+
+from sim.core.streams import Stream
 from sim.model.context import Context, Receiver
 from sim.model.language import LanguageDesk
 from sim.model.observe import Seen
@@ -42,9 +45,13 @@ class Channel:
         self.receiver = receiver
         self.desk = desk
         self.ctx = ctx
-        self.stream = ctx.streams.stream(f"channel:{sender}->{receiver.name}")
         self.needs_wanted = "wanted" in spec.filter
         self.needs_jurisdiction = "jurisdiction" in spec.filter
+
+    @cached_property
+    def stream(self) -> Stream:
+        """Losses and delays (``channel:SENDER->RECEIVER``), registered when first drawn from."""
+        return self.ctx.streams.stream(f"channel:{self.sender}->{self.receiver.name}")
 
     def passes(self, tip: Tip) -> bool:
         """True when the filter lets ``tip`` travel on this channel."""

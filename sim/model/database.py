@@ -17,7 +17,7 @@ its write delay has passed (at the end of the run, by arithmetic, without a simu
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cached_property, partial
 from typing import Protocol
 
 from sim.core.clock import WorkingHours
@@ -37,7 +37,11 @@ class Writer(Protocol):
 
     name: str
     feeding: Feeding
-    feed_stream: Stream
+
+    @property
+    def feed_stream(self) -> Stream:
+        """The stream its feeding draws from."""
+        ...
 
 
 class Database:
@@ -69,11 +73,15 @@ class Database:
             wanted_others(fugitive_names, spec.others_wanted),
         )
         self.matches = self.files.matches  # the lookup every reader makes, without a hop
-        self.stream = ctx.streams.stream(f"database:{name}")
         self.alert_targets: tuple[str, ...] = spec.alerts.to if spec.alerts else ()
         # Entries of a database that raises no alerts: (when made, tip, writer), counted at the end
         # (the tip is None for a false tip settled on arrival outside a trace).
         self._stored: list[tuple[float, Tip | None, str]] = []
+
+    @cached_property
+    def stream(self) -> Stream:
+        """Hit/no-hit and alert delays (``database:NAME``), registered when first drawn from."""
+        return self.ctx.streams.stream(f"database:{self.name}")
 
     def hit_delay(self) -> float:
         """Hours until the owner answers a hit/no-hit query with the record's content.
