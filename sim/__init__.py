@@ -11,11 +11,15 @@ searches. Run it from the ``sim`` command or from Python::
     print(summary.capture_rate, summary.ci95)
 """
 
-from sim.experiments.runner import run
-from sim.experiments.summary import Summary
-from sim.model.replication import Model, run_replication
-from sim.scenario import Problem, Scenario, ScenarioError, load_scenario, scenario_hash
-from sim.version import __version__
+from sim.core import compiled as _compiled
+
+_compiled.guard()  # before any compiled module is imported: never run a stale compiled build
+
+from sim.experiments.runner import run  # noqa: E402
+from sim.experiments.summary import Summary  # noqa: E402
+from sim.model.replication import Model, run_replication  # noqa: E402
+from sim.scenario import Problem, Scenario, ScenarioError, load_scenario, scenario_hash  # noqa: E402
+from sim.version import __version__  # noqa: E402
 
 __all__ = [
     "Model",

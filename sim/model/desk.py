@@ -71,6 +71,7 @@ class DeskBooks:
 
     Attributes:
         triages: dossiers whose triage had started (counted ones only: not warrants).
+        dossiers: dossiers that had reached the desk (started, or still waiting).
         wait_hours: hours dossiers waited for the office and an analyst (waits still running at
             the end are counted up to the end).
         forgotten: bulk dossiers forgotten by then.
@@ -79,6 +80,7 @@ class DeskBooks:
     """
 
     triages: int
+    dossiers: int
     wait_hours: float
     forgotten: int
     dismissed: int
@@ -203,12 +205,15 @@ class Desk:
         verdicts = bulk.verdicts[:served]
         waits = float(np.sum(np.minimum(starts, end) - arrivals)) if served else 0.0
         triages = int(np.count_nonzero(starts <= end))
+        dossiers = served
         for arrived, start in self._admitted:
             if arrived < end:
                 waits += min(start, end) - arrived
                 triages += start <= end
+                dossiers += 1
         return DeskBooks(
             triages=triages,
+            dossiers=dossiers,
             wait_hours=waits,
             forgotten=int(np.count_nonzero(finished & (verdicts == FORGOT))),
             dismissed=int(np.count_nonzero(finished & (verdicts == DISMISSED))),

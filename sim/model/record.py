@@ -47,6 +47,7 @@ COUNTERS: tuple[str, ...] = (
     "stops",
     "stops_released",
     "triages",
+    "analyst_dossiers",
     "analyst_wait_hours",
     "translation_wait_hours",
     "fugitive_moves",
@@ -106,6 +107,7 @@ class Counters:
     stops: int
     stops_released: int
     triages: int
+    analyst_dossiers: int
     analyst_wait_hours: float
     translation_wait_hours: float
     fugitive_moves: int

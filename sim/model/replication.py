@@ -188,6 +188,7 @@ class Model:
         for name, agency in self.agencies.items():
             books = agency.desk.close(end)
             counters.triages += books.triages
+            counters.analyst_dossiers += books.dossiers
             counters.analyst_wait_hours += books.wait_hours
             counters.tips_forgotten += books.forgotten
             counters.tips_dismissed += books.dismissed
