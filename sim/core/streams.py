@@ -41,6 +41,15 @@ def stable_hash(name: str) -> tuple[int, int]:
     return int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:], "little")
 
 
+def seed_sequence(seed: int, replication: int, name: str) -> np.random.SeedSequence:
+    """A ``SeedSequence`` for randomness outside a replication's streams (an experiment design).
+
+    Keyed like a stream by (seed, replication, stable hash of the name), so it is reproducible
+    on every machine and independent of every stream.
+    """
+    return np.random.SeedSequence(entropy=seed, spawn_key=(replication, *stable_hash(name)))
+
+
 def initial_state(seed: int, replication: int, name: str) -> dict[str, Any]:
     """The PCG64 state that starts stream ``name`` of replication ``replication`` under ``seed``."""
     key = f"{seed}:{replication}:{name}".encode()
