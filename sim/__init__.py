@@ -19,7 +19,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from sim.core import compiled as _compiled
 from sim.version import __version__
+
+_compiled.guard()  # before any compiled module is imported: never run a stale compiled build
 
 #: Each public name and the module it comes from.
 _EXPORTS: dict[str, str] = {

@@ -30,6 +30,7 @@ def test_every_figure_is_measured(figures: dict[str, float]) -> None:
         "reps_per_s",
         "model_events_per_s",
         "event_rate_ratio",
+        "reps_per_simpy_mevent",
         "speedup_2_procs",
         "peak_rss_mb_1k",
         "seconds_1k",
@@ -45,6 +46,12 @@ def test_every_figure_is_measured(figures: dict[str, float]) -> None:
 def test_the_ratio_is_model_events_over_bare_simpy_events(figures: dict[str, float]) -> None:
     ratio = figures["model_events_per_s"] / figures["simpy_events_per_s"]
     assert figures["event_rate_ratio"] == pytest.approx(ratio, abs=1e-3)
+
+
+def test_the_speed_unit_is_replications_per_million_bare_events(figures: dict[str, float]) -> None:
+    unit = figures["reps_per_s"] / (figures["simpy_events_per_s"] / 1e6)
+    assert figures["reps_per_simpy_mevent"] == pytest.approx(unit, rel=1e-3)
+    assert figures["compiled"] in (0.0, 1.0)
 
 
 def test_model_events_are_the_events_the_replications_scheduled() -> None:

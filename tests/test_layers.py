@@ -81,3 +81,63 @@ def test_imports_only_go_down(path: Path) -> None:
         elif there in LAYERS and LAYERS.index(there) > rank:
             upward.append(f"line {line}: {name} ({there} is above {here})")
     assert not upward, f"{path.relative_to(SIM.parent)} imports upwards: {upward}"
+
+
+def _graph() -> dict[str, set[str]]:
+    """Module -> the sim modules it imports (packages resolved to their ``__init__``)."""
+    names = {_module_name(p) for p in MODULES}
+    graph: dict[str, set[str]] = {}
+    for path in MODULES:
+        here = _module_name(path)
+        targets = set()
+        for _, name in _imports(path):
+            while name and name not in names:  # "from sim.x import y": y may be a name in sim.x
+                name = name.rpartition(".")[0]
+            if name and name != here and name != "sim":
+                targets.add(name)
+        graph[here] = targets
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles_type_checking_ones_included() -> None:
+    cycles = _cycles(_graph())
+    assert not cycles, f"import cycles: {cycles}"
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.core.streams import Stream, Streams, seed_sequence, stable_hash
+from sim.core.streams import Stream, Streams, initial_state, stable_hash
 
 
 def draws(stream: Stream, n: int = 500) -> list[float]:
@@ -47,8 +47,39 @@ def test_replications_and_seeds_and_names_differ():
 def test_block_refills_do_not_change_the_sequence():
     stream = Streams(5, 2).stream("busy")
     got = draws(stream, 10_000)  # crosses many refills of growing size
-    gen = np.random.Generator(np.random.PCG64(seed_sequence(5, 2, "busy")))
-    assert got == gen.random(10_000).tolist()
+    bits = np.random.PCG64(0)
+    bits.state = initial_state(5, 2, "busy")
+    assert got == np.random.Generator(bits).random(10_000).tolist()
+
+
+def test_single_draws_blocks_and_block_streams_agree():
+    # A stream drawn one number at a time, in arrays, or as a block stream: one sequence.
+    one = draws(Streams(8, 1).stream("mixed"), 3_000)
+    mixed = Streams(8, 1).stream("mixed")
+    parts = draws(mixed, 10) + mixed.block(1_000).tolist() + draws(mixed, 1_990)
+    blocks = Streams(8, 1).blocks("mixed")
+    whole = blocks.take(7).tolist() + blocks.take(2_993).tolist()
+    assert one == parts == whole
+
+
+def test_interleaved_streams_keep_their_own_sequences():
+    # All streams of a process share one bit generator: each must restore its own state.
+    alone_a = draws(Streams(9, 0).stream("a"), 5_000)
+    alone_b = draws(Streams(9, 0).stream("b"), 5_000)
+    streams = Streams(9, 0)
+    a, b = streams.stream("a"), streams.stream("b")
+    got_a, got_b = [], []
+    for _ in range(5_000):
+        got_a.append(a.uniform())
+        got_b.append(b.uniform())
+    assert got_a == alone_a and got_b == alone_b
+
+
+def test_initial_states_differ_by_seed_replication_and_name():
+    states = {
+        str(initial_state(s, r, n)["state"]) for s in (0, 1) for r in (0, 1) for n in ("x", "y")
+    }
+    assert len(states) == 8
 
 
 def test_a_name_may_be_taken_once_per_replication():

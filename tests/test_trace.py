@@ -12,7 +12,8 @@ import pytest
 from sim.model.record import TRUE_TIP_FATES
 from sim.model.replication import run_replication
 from sim.outputs.story import tell
-from sim.outputs.trace import ledger_counts, parse_days, trace, write_ledger, write_trace
+from sim.outputs.trace import ledger_counts, trace, write_ledger
+from sim.outputs.trace_files import parse_days, write_trace
 
 CASES = [("base_scenario", 1, r) for r in range(6)] + [("central_scenario", 1, r) for r in range(6)]
 

@@ -143,8 +143,9 @@ def summary_table(summary: Summary, name: str | None = None) -> Table:
         if summary.median_days_to_capture is not None
         else "not reached",
     )
-    analyst_wait = summary.metrics["analyst_wait_hours"] / max(summary.metrics["triages"], 1e-9)
+    dossiers = summary.metrics.get("analyst_dossiers", summary.metrics["triages"])
+    analyst_wait = summary.metrics["analyst_wait_hours"] / max(dossiers, 1e-9)
     for key, label in SHOWN:
         table.add_row(f"{label} (mean per run)", f"{summary.metrics[key]:.2f}")
-    table.add_row("analyst queue wait per tip (hours)", f"{analyst_wait:.1f}")
+    table.add_row("hours a dossier waits for an analyst (office and line)", f"{analyst_wait:.1f}")
     return table

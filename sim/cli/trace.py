@@ -51,7 +51,8 @@ def trace_command(
 ) -> None:
     """Tell one replication's story: its ledger (every tip's path), a timeline and the story."""
     from sim.outputs.story import tell
-    from sim.outputs.trace import disagreements, parse_days, trace, write_trace
+    from sim.outputs.trace import disagreements, trace
+    from sim.outputs.trace_files import parse_days, write_trace
 
     if fmt not in ("csv", "jsonl"):
         bad_input(f"--format: unknown ledger format {fmt!r}; use csv or jsonl")

@@ -9,8 +9,10 @@ assumption: both move the clock by at most an hour on a handful of days).
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+import numpy as np
 
 WEEK_HOURS = 168.0
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -60,9 +62,18 @@ class WorkingHours:
     calendar_offset: float
     intervals: tuple[tuple[float, float], ...]  # sorted, non-overlapping, within [0, 168]
     starts: tuple[float, ...] = ()
+    # The same as arrays, for waits() (derived: left out of comparisons).
+    _starts: np.ndarray = field(
+        default_factory=lambda: np.zeros(0), init=False, repr=False, compare=False
+    )
+    _ends: np.ndarray = field(
+        default_factory=lambda: np.zeros(0), init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "starts", tuple(a for a, _ in self.intervals))
+        object.__setattr__(self, "_starts", np.array(self.starts))
+        object.__setattr__(self, "_ends", np.array([b for _, b in self.intervals]))
 
     @property
     def always(self) -> bool:
@@ -104,6 +115,23 @@ class WorkingHours:
         if i + 1 < len(intervals):
             return intervals[i + 1][0] - w
         return WEEK_HOURS - w + intervals[0][0]
+
+    def waits(self, times: np.ndarray) -> np.ndarray:
+        """:meth:`wait` for many model times at once (an array of hours)."""
+        if not self.intervals:
+            return np.full(len(times), np.inf)
+        starts, ends = self._starts, self._ends
+        w = (self.calendar_offset + times) % WEEK_HOURS
+        i = np.searchsorted(starts, w, side="right") - 1
+        inside = (i >= 0) & (w < ends[np.maximum(i, 0)])
+        # the next opening: the following interval this week, or the first one next week
+        following = i + 1
+        nxt = np.where(
+            following < len(starts),
+            starts[np.minimum(following, len(starts) - 1)] - w,
+            WEEK_HOURS - w + starts[0],
+        )
+        return np.where(inside, 0.0, nxt)
 
     def is_open(self, t: float) -> bool:
         """True when the office works at model time ``t``."""

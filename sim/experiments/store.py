@@ -34,7 +34,7 @@ from sim.model.record import Record
 from sim.scenario import Scenario
 
 #: Bump when the model's output changes for the same scenario and seed (also a CHANGELOG line).
-MODEL_REVISION = "3"
+MODEL_REVISION = "4"
 DEFAULT_PATH = Path("reports/results.sqlite")
 
 #: Rows read from SQLite at a time (records are streamed, never all loaded at once).

@@ -1,79 +1,142 @@
 """Agencies: the services that receive, triage, identify, act on and pass on tips.
 
-What happens to a tip at an agency (DESIGN.md §2.3): wait for working hours, queue for an analyst
-(a simpy resource), triage; the dossier may be forgotten (it dies here) or judged not credible;
-then **identify** (does the written name match a wanted identity in the agency's own files or a
-database it can read? a hit/no-hit database costs a round trip to its owner); if identified and the
-place is in its jurisdiction and it has raid teams, **plan a search**; then forward copies along its
-channels (filters apply) and write the tip to the databases it feeds.
+What happens to a tip at an agency (DESIGN.md §2.3) is one process, :meth:`Agency._visit`, read top
+to bottom: a service that escalates wanted names calls at once; otherwise the dossier waits for
+office hours and an analyst and is triaged (:mod:`sim.model.desk`); it may be forgotten (it dies
+here) or judged not credible; then **identify** (does the written name match a wanted identity in
+the agency's own files or a database it can read? a hit/no-hit database costs a round trip to its
+owner); then **act**: if identified, the place is in its jurisdiction and it has raid teams, plan a
+search; forward copies along its channels (filters apply) and write the tip to the databases it
+feeds.
 
 Names: the agency writes every name it takes down (an informant's call, a translated message, a
 flag, the papers at a stop) in its own convention (:mod:`sim.names`), and its own files compare
 names with its matcher.
 
-Randomness: ``agency:NAME`` (triage time, forgetting, belief), ``agency:NAME.feed`` (database
-writes) and ``names:NAME`` (how it spells names) are the agency's own streams.
+Randomness: ``agency:NAME`` (triage times), ``agency:NAME.verdicts`` (forgetting, belief),
+``agency:NAME.calls`` (escalation delays), ``agency:NAME.feed`` (database writes) and
+``names:NAME`` (how it spells names) are the agency's own streams. False tips bring their triage
+already drawn from their source's streams (:mod:`sim.model.noise`).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Generator
-from typing import TYPE_CHECKING, cast
+from functools import cached_property
 
 import simpy
 
-from sim.model.desk import Desk
+from sim.core.clock import WorkingHours
+from sim.core.streams import Stream
+from sim.model.channel import Channel
+from sim.model.context import Context
+from sim.model.database import Database
+from sim.model.desk import BulkLine, Desk
+from sim.model.noise import NoiseTip
+from sim.model.observe import Seen
+from sim.model.raid import RaidOffice
 from sim.model.register import Register
 from sim.model.tip import Fate, Tip
 from sim.names.conventions import convention
-from sim.names.matchers import matcher
+from sim.names.matchers import matcher_of
 from sim.names.variants import write_name
 from sim.scenario.schema import Agency as AgencySpec
 from sim.scenario.schema import convention_of
 
-if TYPE_CHECKING:
-    from sim.model.channel import Channel
-    from sim.model.database import Database
-    from sim.model.replication import Model
-
 
 class Agency:
-    """One agency during a replication."""
+    """One agency during a replication.
 
-    def __init__(self, name: str, spec: AgencySpec, model: Model) -> None:
+    Args:
+        name: the agency's name.
+        spec: its block of the scenario.
+        ctx: what the replication's components share.
+        hours: its working hours (None: around the clock).
+        jurisdiction: the places where it may search.
+        bulk: the false tips that end at its triage (served by arithmetic).
+        variation: how strongly writers re-spell names (the scenario's ``names.variation``).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        spec: AgencySpec,
+        ctx: Context,
+        hours: WorkingHours | None,
+        jurisdiction: frozenset[str],
+        bulk: BulkLine | None = None,
+        variation: float = 0.0,
+    ) -> None:
         self.name = name
         self.spec = spec
-        self.model = model
-        self.env = model.env
-        self.languages = frozenset(spec.languages)
-        self.language = spec.languages[0]
-        self.analysts = Desk(spec.staff)
-        self.hours = model.working_hours(spec.hours)
-        self.jurisdiction: frozenset[str] = model.jurisdiction_of(spec)
-        self.raid_teams = simpy.Resource(model.env, spec.raid_teams) if spec.raid_teams else None
-        # One stream per purpose, so that the k-th triage of this agency lasts as long in every
-        # setup compared, whatever else changed in between (common random numbers).
-        self.stream = model.streams.stream(f"agency:{name}")  # triage times
-        self.verdicts = model.streams.stream(f"agency:{name}.verdicts")  # forget, belief
-        self.calls = model.streams.stream(f"agency:{name}.calls")  # escalation delays
-        self.feed_stream = model.streams.stream(f"agency:{name}.feed")
-        self.names_stream = model.streams.stream(f"names:{name}")
+        self.ctx = ctx
+        self.env = ctx.env
+        self.languages: frozenset[str] = frozenset(spec.languages)
+        self.language: str = spec.languages[0]
+        self.bilingual_share = spec.bilingual_share
+        self.hours = hours
+        self.jurisdiction = jurisdiction
+        self.desk = Desk(spec.staff, hours, bulk)
+        self.raid_teams = Desk(spec.raid_teams, None) if spec.raid_teams else None
+        self.raid_prep = spec.raid_prep
+        self.raid_duration = spec.raid_duration
+        self.feeding = spec.feeding
         self.convention = convention(convention_of(spec))
-        self.files = Register(matcher(spec.matcher.normalised(spec.normalise)), spec.wanted)
+        self.variation = variation
+        self.files = Register(matcher_of(spec.matcher, spec.normalise), spec.wanted)
+        self.raids: RaidOffice | None = None  # set when the raid office exists
         self.out: list[Channel] = []
         self.reads: list[Database] = []
         self.hits: list[Database] = []
         self.feeds: list[Database] = []
         self.seen: set[int] = set()
-        # Tips waiting for office hours or an analyst, with their arrival times: waits still
-        # running when the replication ends are counted then (Model.run), so that a congested
-        # agency does not look idle because its longest waits never finished.
-        self.waiting: dict[Tip, float] = {}
-        self._forget = spec.forget
-        self._believe_true = spec.belief.true_tip
-        self._believe_false = spec.belief.false_tip
-        self._triage_time = spec.triage_time
-        self._escalates = spec.escalation is not None
+        self._escalation = spec.escalation
+        self.register_changes: list[float] = []  # when registers change (set by the model)
+        self._open_places: frozenset[str] = frozenset()  # see ready()
+        self._feeds_alerts = False
+        # Believed false tips settled on arrival: (triage end, the tip when tracing, missed
+        # match?, database writes skipped)
+        self._quiet: list[tuple[float, Tip | None, bool, int]] = []
+
+    # One stream per purpose, so that the k-th triage of this agency lasts as long in every setup
+    # compared, whatever else changed in between (common random numbers). Each is registered
+    # when first drawn from: most services of a scenario never need most of them.
+
+    @cached_property
+    def triage_stream(self) -> Stream:
+        """Triage times (``agency:NAME``)."""
+        return self.ctx.streams.stream(f"agency:{self.name}")
+
+    @cached_property
+    def verdicts(self) -> Stream:
+        """Forgetting and belief (``agency:NAME.verdicts``)."""
+        return self.ctx.streams.stream(f"agency:{self.name}.verdicts")
+
+    @cached_property
+    def calls(self) -> Stream:
+        """Escalation delays (``agency:NAME.calls``)."""
+        return self.ctx.streams.stream(f"agency:{self.name}.calls")
+
+    @cached_property
+    def feed_stream(self) -> Stream:
+        """Database writes (``agency:NAME.feed``)."""
+        return self.ctx.streams.stream(f"agency:{self.name}.feed")
+
+    @cached_property
+    def names_stream(self) -> Stream:
+        """How it spells names (``names:NAME``)."""
+        return self.ctx.streams.stream(f"names:{self.name}")
+
+    def ready(self) -> None:
+        """Wiring is done: note what decides whether a believed false tip can lead anywhere."""
+        # Places about which some channel carries a tip nobody identified (filters "all" and
+        # "jurisdiction"); and whether a database it feeds raises alerts.
+        self._open_places = frozenset[str]().union(
+            *(ch.unidentified_places(self.ctx.geography.places) for ch in self.out)
+        )
+        feeds = self.feeds if self.feeding.when != "wanted" else []
+        self._feeds_alerts = any(db.alert_targets for db in feeds)
 
     def connect(self, databases: dict[str, Database]) -> None:
         """Wire the databases this agency reads, queries by hit/no-hit, or feeds."""
@@ -86,15 +149,15 @@ class Agency:
             if access in ("feed", "read_feed"):
                 self.feeds.append(db)
 
+    # --- names --------------------------------------------------------------------------------
+
     def write_name(self, name: str, heard: bool = True) -> str:
         """``name`` as this agency writes it down: heard (re-spelt) or copied from papers."""
-        spec = self.spec
-        variation = self.model.scenario.names.variation
         return write_name(
-            name, self.convention, self.names_stream, spec.typo_rate, variation, heard
+            name, self.convention, self.names_stream, self.spec.typo_rate, self.variation, heard
         )
 
-    def _written(self, tip: Tip) -> str | None:
+    def written(self, tip: Tip) -> str | None:
         """The tip's name as this agency wrote it down, writing a name heard on the phone now.
 
         A false tip's name is written only when someone needs it (escalation, or a tip kept at
@@ -104,8 +167,6 @@ class Agency:
             tip.name = self.write_name(tip.heard)
             tip.heard = None
         return tip.name
-
-    # --- identification -----------------------------------------------------------------------
 
     def recognises(self, name: str | None) -> bool:
         """True when ``name`` matches a wanted record this agency sees directly (no hit/no-hit)."""
@@ -117,153 +178,230 @@ class Agency:
         """Hours until ``name`` is recognised as wanted here (0: at once), or None if it is not."""
         if name is None:
             return None
-        if self.files.matches(name):  # own files: names as this agency wrote them
+        if self.recognises(name):  # own files (names as this agency wrote them), or a read
             return 0.0
-        for db in self.reads:
-            if db.matches(name):
-                return 0.0
         for db in self.hits:
             if db.matches(name):
                 return db.hit_delay()
         return None
 
-    # --- handling a tip -----------------------------------------------------------------------
+    # --- a tip's visit ------------------------------------------------------------------------
 
     def receive(self, tip: Tip) -> None:
-        """A copy of a tip reaches this agency (once per original tip; repeats add nothing).
-
-        The handling is a chain of callbacks rather than a simpy process per tip: the same
-        waits in the same order, without a generator and its start-up event on the hot path.
-        """
-        model = self.model
-        root_id = tip.root.id
-        if root_id in self.seen:
-            model.counters.tips_duplicate += 1
-            model.end(tip, Fate.DUPLICATE)
+        """A copy of a tip reaches this agency (once per original tip; repeats add nothing)."""
+        if self._repeat(tip):
             return
+        self.env.process(self._visit(tip, None))
+
+    def receive_noise(self, noise: NoiseTip) -> None:
+        """A false tip that will be believed (or must be checked on arrival) reaches the agency.
+
+        Most of them lead nowhere: nobody can identify the name, no channel takes an unidentified
+        tip, and the databases fed raise no alerts. Such a tip is settled here, on arrival, by
+        looking at what its triage will find (:meth:`_leads_nowhere`); the others go through the
+        whole visit. (Outside a trace a settled tip needs no :class:`Tip` at all.)
+        """
+        ctx = self.ctx
+        if self._escalation is not None:  # the name is checked on arrival: the whole visit
+            self.env.process(self._visit(self._noise_tip(noise), noise))
+            return
+        _start, done = self.desk.admit(self.env.now, noise.triage)
+        name = self.write_name(noise.heard) if noise.heard is not None else None
+        if self._leads_nowhere(noise.place, name, done):
+            tip = self._noise_tip(noise, name) if ctx.seen.tracing else None
+            if tip is None:
+                ctx.seen.counters.tips_false += 1
+            feeds = self.feeds if self.feeding.when != "wanted" else []
+            skipped = sum(not db.write_later(tip, self, done) for db in feeds)
+            missed = name is not None and not noise.names_other and ctx.wanted_anywhere
+            self._quiet.append((done, tip, missed, skipped))
+            return
+        tip = self._noise_tip(noise, name)
+        tip.waits(Fate.AWAITING_TRIAGE)
+        self.env.process(self._after_triage(tip, noise, done))
+
+    def _noise_tip(self, noise: NoiseTip, written: str | None = None) -> Tip:
+        """The false tip as a :class:`Tip`, counted and (when tracing) logged as it arrives."""
+        ctx = self.ctx
+        tip = ctx.tips.new("noise", ctx.env.now, noise.place, None, None, False, self.language)
+        ctx.seen.note(Seen.CREATED, tip, also=("tips_false",), detail="noise; true=False")
+        if written is not None:
+            tip.name = written
+        else:
+            tip.heard = noise.heard  # written down when someone needs it (see written())
+        tip.names_other = noise.names_other
+        self._repeat(tip)
+        return tip
+
+    def _repeat(self, tip: Tip) -> bool:
+        """True (and the copy ends) when this agency already had the tip."""
+        root_id = tip.root.id
+        ctx = self.ctx
+        if root_id in self.seen:
+            ctx.seen.note(Seen.DUPLICATE, tip, self.name)
+            ctx.tips.end(tip, Fate.DUPLICATE)
+            return True
         self.seen.add(root_id)
-        now = self.env.now
-        if model.tracing:
-            model.ledger.log(now, "arrived", tip.id, root_id, self.name, tip.place)
-        if self._escalates and (tip.identified or self.recognises(self._written(tip))):
+        if ctx.seen.tracing:
+            ctx.seen.log(Seen.ARRIVED, tip, self.name)
+        return False
+
+    def _visit(self, tip: Tip, drawn: NoiseTip | None) -> Generator[simpy.Event, object, None]:
+        """The tip's passage through this agency, in the order DESIGN.md §2.3 tells it."""
+        env = self.env
+        if self._escalation is not None and (tip.identified or self.recognises(self.written(tip))):
             # The officer who reads a wanted name calls at once (Committee P's view after the
             # Mechelen case, FACTS §5): no office hours, no queue, no forgetting.
-            model.counters.tips_escalated += 1
-            if model.tracing:
-                model.ledger.log(now, "escalated", tip.id, root_id, self.name, tip.place)
-            self._act(tip, True, urgent=True)
+            self.ctx.seen.note(Seen.ESCALATED, tip, self.name)
+            self._act(tip, identified=True, urgent=True)
             return
-        tip.stage = Fate.AWAITING_TRIAGE
-        self.waiting[tip] = now
-        if self.hours is not None:
-            wait = self.hours.wait(now)
-            if wait > 0:  # closed: the dossier waits for the office to open
-                self.env.timeout(wait, value=tip).callbacks.append(self._opened)
-                return
-        self._queue(tip)
+        tip.waits(Fate.AWAITING_TRIAGE)
+        triage = drawn.triage if drawn else self.spec.triage_time.sample(self.triage_stream)
+        _start, done = self.desk.admit(env.now, triage)  # office hours, the line, the triage
+        yield from self._after_triage(tip, drawn, done)
 
-    def _opened(self, event: simpy.Event) -> None:
-        self._queue(cast(Tip, event.value))  # the timer carries the dossier
-
-    def _queue(self, tip: Tip) -> None:
-        self.analysts.request(tip, self._triage)
-
-    def _triage(self, tip: Tip) -> None:
-        counters = self.model.counters
-        counters.analyst_wait_hours += self.env.now - self.waiting.pop(tip)
-        counters.triages += 1
-        done = self.env.timeout(self._triage_time.sample(self.stream), value=tip)
-        done.callbacks.append(self._triaged)
-
-    def _triaged(self, done: simpy.Event) -> None:
-        tip = cast(Tip, done.value)  # the timer carries the dossier
-        keeps = self._keeps(tip)  # the analyst gives the verdict, then takes the next dossier
-        self.analysts.release()
-        if not keeps:
+    def _after_triage(
+        self, tip: Tip, drawn: NoiseTip | None, done: float
+    ) -> Generator[simpy.Event, object, None]:
+        """From the end of triage (at ``done``): the verdict, identification, then acting on it."""
+        env = self.env
+        yield env.timeout(done - env.now)
+        if not self._kept(tip, drawn):
             return
-        self._written(tip)
-        if tip.identified:
-            self._act(tip, True)
-            return
-        delay = self.identify(tip.name)
-        if delay:  # a hit/no-hit answer: the owner sends the record's content later
-            self.env.timeout(delay).callbacks.append(lambda _e: self._act(tip, True))
+        name = self.written(tip)
+        identified = tip.identified
+        if not identified:
+            delay = self.identify(name)
+            if delay:  # a hit/no-hit answer: the owner sends the record's content later
+                yield env.timeout(delay)
+            identified = delay is not None
+        self._act(tip, identified)
+
+    def _kept(self, tip: Tip, drawn: NoiseTip | None) -> bool:
+        """Triage's verdict: False (and the copy ends) when forgotten or judged not credible."""
+        if drawn is not None:
+            forget_u, belief_u = drawn.forget_u, drawn.belief_u
         else:
-            self._act(tip, delay is not None)
-
-    def _keeps(self, tip: Tip) -> bool:
-        """Triage's verdict: False when the dossier is forgotten or judged not credible."""
-        model = self.model
-        uniform = self.verdicts.uniform
-        if uniform() < self._forget:
-            model.counters.tips_forgotten += 1
-            if model.tracing:
-                model.ledger.log(
-                    self.env.now, "forgotten", tip.id, tip.root.id, self.name, tip.place
-                )
-            model.end(tip, Fate.FORGOTTEN)
+            forget_u, belief_u = self.verdicts.uniform(), self.verdicts.uniform()
+        ctx = self.ctx
+        if forget_u < self.spec.forget:
+            ctx.seen.note(Seen.FORGOTTEN, tip, self.name)
+            ctx.tips.end(tip, Fate.FORGOTTEN)
             return False
-        if uniform() >= (self._believe_true if tip.true else self._believe_false):
-            model.counters.tips_dismissed += 1
-            if model.tracing:
-                model.ledger.log(
-                    self.env.now, "dismissed", tip.id, tip.root.id, self.name, tip.place
-                )
-            model.end(tip, Fate.DISMISSED)
+        belief = self.spec.belief
+        if belief_u >= (belief.true_tip if tip.true else belief.false_tip):
+            ctx.seen.note(Seen.DISMISSED, tip, self.name)
+            ctx.tips.end(tip, Fate.DISMISSED)
             return False
         return True
 
+    # --- false tips that lead nowhere ---------------------------------------------------------
+
+    def _leads_nowhere(self, place: str, name: str | None, done: float) -> bool:
+        """True when a believed false tip about ``place`` naming ``name`` will lead nowhere.
+
+        It leads nowhere when no register changes before its triage ends at ``done`` (so what
+        can be identified then can be identified now), nobody can identify the name, no channel
+        carries an unidentified tip about that place, and it feeds no database that raises
+        alerts. Its effects (the verdict on the name, the database entries) then happen at
+        ``done`` without an event: they are written down now and counted at the end of the run
+        if ``done`` came before it.
+        """
+        changes = self.register_changes
+        if changes and bisect_right(changes, self.env.now) != bisect_right(changes, done):
+            return False
+        if place in self._open_places or self._feeds_alerts:
+            return False
+        return not self.identify_quietly(name)
+
+    def identify_quietly(self, name: str | None) -> bool:
+        """True when ``name`` may be identified here (asking a hit/no-hit owner counts)."""
+        if name is None:
+            return False
+        return self.recognises(name) or any(db.matches(name) for db in self.hits)
+
+    def close(self, end: float) -> None:
+        """The run is over at ``end``: settle the quiet false tips whose triage ended by then."""
+        ctx = self.ctx
+        seen = ctx.seen
+        for done, tip, missed, skipped in self._quiet:
+            if done > end:
+                continue  # still in triage: a traced tip ends where it waits (TipBook.close)
+            also = ("name_matches_missed",) if missed else ()
+            detail = (tip.name or "") if tip is not None else ""
+            seen.note(Seen.NOT_IDENTIFIED, tip, self.name, detail=detail, also=also, at=done)
+            for _ in range(skipped):
+                seen.note(Seen.DB_SKIPPED, tip, self.name, at=done)
+            if tip is not None:
+                ctx.tips.end(tip, unmatched(tip))
+
+    # --- acting on it -------------------------------------------------------------------------
+
     def _act(self, tip: Tip, identified: bool, urgent: bool = False) -> None:
         """After triage (or at once when escalated): search, pass the tip on, feed databases."""
-        model = self.model
-        now = self.env.now
         tip.identified = identified
+        self._note_identification(tip, identified)
+        raids = self.raids
+        searches = (
+            identified
+            and self.raid_teams is not None
+            and raids is not None
+            and tip.place in self.jurisdiction
+        )
+        if searches and raids is not None:
+            raids.plan(self, tip)
+        passed_on = self._pass_on(tip, urgent) + self._feed(tip, identified)
+        self._conclude(tip, identified, searches, passed_on)
+
+    def _note_identification(self, tip: Tip, identified: bool) -> None:
+        also: tuple[str, ...] = ()
         if tip.names_other:  # somebody else's name: linking it to a wanted record is false
-            model.counters.name_false_links += identified
-        elif not identified and tip.name is not None and model.wanted_anywhere:
-            model.counters.name_matches_missed += 1
-        if model.tracing:
-            event = "identified" if identified else "not_identified"
-            model.ledger.log(now, event, tip.id, tip.root.id, self.name, tip.place, tip.name or "")
-        searches = identified and self.raid_teams is not None and tip.place in self.jurisdiction
-        if searches:
-            model.raids.plan(self, tip)
-        passed_on = 0
-        escalation = self.spec.escalation
+            also = ("name_false_links",) if identified else ()
+        elif not identified and tip.name is not None and self.ctx.wanted_anywhere:
+            also = ("name_matches_missed",)
+        kind = Seen.IDENTIFIED if identified else Seen.NOT_IDENTIFIED
+        self.ctx.seen.note(kind, tip, self.name, detail=tip.name or "", also=also)
+
+    def _pass_on(self, tip: Tip, urgent: bool) -> int:
+        """Send copies along every channel whose filter lets the tip through."""
+        escalation = self._escalation
         urgent_delay = escalation.delay.sample(self.calls) if urgent and escalation else None
+        sent = 0
         for channel in self.out:
             if channel.passes(tip):
                 channel.send(tip, urgent_delay)
-                passed_on += 1
-        if self.spec.feeding.when != "wanted" or identified:
-            for db in self.feeds:
-                # An entry in a database that raises alerts carries the tip on like a message.
-                passed_on += db.write(tip, self) and bool(db.alert_targets)
+                sent += 1
+        return sent
+
+    def _feed(self, tip: Tip, identified: bool) -> int:
+        """Write the tip to the databases this agency feeds; count the entries that raise alerts."""
+        if self.feeding.when == "wanted" and not identified:
+            return 0
+        alerting = 0
+        for db in self.feeds:
+            # An entry in a database that raises alerts carries the tip on like a message.
+            alerting += db.write(tip, self) and bool(db.alert_targets)
+        return alerting
+
+    def _conclude(self, tip: Tip, identified: bool, searches: bool, passed_on: int) -> None:
+        """How this copy ends here."""
+        ctx = self.ctx
         if searches:
             fate = Fate.RAID_PENDING
         elif passed_on:
-            fate = Fate.DUPLICATE  # its copies carry it on: how they end is how it ends
-            # ... unless each of them reaches a service that already had it (a loop of channels):
-            # then it ends where it was taken furthest (Model.end).
-            here = Fate.NO_JURISDICTION if identified else model.unmatched_fate(tip)
-            tip.root.settled = max(tip.root.settled, here)
+            # Its copies carry it on: how they end is how it ends, unless each of them reaches a
+            # service that already had it (a loop of channels): then it ends where it was taken
+            # furthest.
+            tip.settles(Fate.NO_JURISDICTION if identified else unmatched(tip))
+            fate = Fate.PASSED_ON
         elif identified:
+            ctx.seen.note(Seen.NO_JURISDICTION, tip, self.name)
             fate = Fate.NO_JURISDICTION
-            model.counters.tips_no_jurisdiction += 1
         else:
-            fate = model.unmatched_fate(tip)
-        model.end(tip, fate)
+            fate = unmatched(tip)
+        ctx.tips.end(tip, fate)
 
-    def serve(self, duration: float) -> Generator[simpy.Event, object, None]:
-        """Occupy one of this agency's staff for ``duration`` hours in working hours (a warrant)."""
-        env = self.env
-        if self.hours is not None:
-            wait = self.hours.wait(env.now)
-            if wait > 0:
-                yield env.timeout(wait)
-        granted = env.event()
-        self.analysts.request(granted, simpy.Event.succeed)
-        yield granted
-        if duration > 0:
-            yield env.timeout(duration)
-        self.analysts.release()
+
+def unmatched(tip: Tip) -> Fate:
+    """How a tip ends that nobody identified: misread, or no name (as written) matched."""
+    return Fate.MISREAD if tip.garbled else Fate.NAME_NOT_MATCHED

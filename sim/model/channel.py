@@ -8,33 +8,64 @@ are the same model with different channels and databases (DESIGN.md §2).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import cached_property
 
+from sim.core.streams import Stream
+from sim.model.context import Context, Receiver
+from sim.model.language import LanguageDesk
+from sim.model.observe import Seen
 from sim.model.tip import Fate, Tip
 from sim.scenario.schema import Channel as ChannelSpec
 
-if TYPE_CHECKING:
-    from sim.model.agency import Agency
-    from sim.model.replication import Model
-
 
 class Channel:
-    """One directed channel during a replication (stream ``channel:SENDER->RECEIVER``)."""
+    """One directed channel during a replication (stream ``channel:SENDER->RECEIVER``).
 
-    def __init__(self, spec: ChannelSpec, sender: Agency, receiver: Agency, model: Model) -> None:
+    Args:
+        spec: the channel's block of the scenario.
+        sender: the sending agency's name.
+        language: the language the sender writes in.
+        receiver: the service at the other end.
+        desk: the language desk that hands messages over.
+        ctx: what the replication's components share.
+    """
+
+    def __init__(
+        self,
+        spec: ChannelSpec,
+        sender: str,
+        language: str,
+        receiver: Receiver,
+        desk: LanguageDesk,
+        ctx: Context,
+    ) -> None:
         self.spec = spec
         self.sender = sender
+        self.language = language
         self.receiver = receiver
-        self.model = model
-        self.stream = model.streams.stream(f"channel:{sender.name}->{receiver.name}")
+        self.desk = desk
+        self.ctx = ctx
         self.needs_wanted = "wanted" in spec.filter
         self.needs_jurisdiction = "jurisdiction" in spec.filter
+
+    @cached_property
+    def stream(self) -> Stream:
+        """Losses and delays (``channel:SENDER->RECEIVER``), registered when first drawn from."""
+        return self.ctx.streams.stream(f"channel:{self.sender}->{self.receiver.name}")
 
     def passes(self, tip: Tip) -> bool:
         """True when the filter lets ``tip`` travel on this channel."""
         if self.needs_wanted and not tip.identified:
             return False
         return not (self.needs_jurisdiction and tip.place not in self.receiver.jurisdiction)
+
+    def unidentified_places(self, places: tuple[str, ...]) -> frozenset[str]:
+        """The places about which the filter lets a tip nobody identified travel."""
+        if self.needs_wanted:
+            return frozenset()
+        if self.needs_jurisdiction:
+            return frozenset(places) & self.receiver.jurisdiction
+        return frozenset(places)
 
     def send(self, tip: Tip, urgent_delay: float | None = None) -> None:
         """Send a copy of ``tip``: lost, or delivered after the channel's delay.
@@ -44,36 +75,21 @@ class Channel:
             urgent_delay: an escalated tip (a phone call, not a dossier): never lost, delivered
                 after this many hours instead of the channel's delay.
         """
-        model = self.model
-        now = model.env.now
-        copy = model.copy(tip, language=self.sender.language)
-        stream = self.stream
+        ctx = self.ctx
+        copy = ctx.tips.copy(tip, ctx.now, self.language)
+        to = self.receiver.name
         if urgent_delay is not None:
-            if model.tracing:
-                model.ledger.log(
-                    now,
-                    "sent",
-                    copy.id,
-                    copy.root.id,
-                    self.sender.name,
-                    copy.place,
-                    f"{self.receiver.name} (urgent call)",
-                )
-            model.env.timeout(urgent_delay).callbacks.append(lambda _e: self._arrive(copy))
+            ctx.seen.note(Seen.SENT, copy, self.sender, detail=f"{to} (urgent call)")
+            self._deliver_after(copy, urgent_delay)
             return
-        if stream.chance(self.spec.loss):
-            model.counters.tips_lost_in_channel += 1
-            model.ledger.log(
-                now, "lost", copy.id, copy.root.id, self.sender.name, copy.place, self.receiver.name
-            )
-            model.end(copy, Fate.LOST_IN_CHANNEL)
+        if self.stream.chance(self.spec.loss):
+            ctx.seen.note(Seen.LOST, copy, self.sender, detail=to)
+            ctx.tips.end(copy, Fate.LOST_IN_CHANNEL)
             return
-        delay = self.spec.delay.sample(stream)
-        if model.tracing:
-            model.ledger.log(
-                now, "sent", copy.id, copy.root.id, self.sender.name, copy.place, self.receiver.name
-            )
-        model.env.timeout(delay).callbacks.append(lambda _e: self._arrive(copy))
+        ctx.seen.note(Seen.SENT, copy, self.sender, detail=to)
+        self._deliver_after(copy, self.spec.delay.sample(self.stream))
 
-    def _arrive(self, copy: Tip) -> None:
-        self.model.language.deliver(copy, self.receiver)
+    def _deliver_after(self, copy: Tip, delay: float) -> None:
+        self.ctx.env.timeout(delay).callbacks.append(
+            lambda _e: self.desk.deliver(copy, self.receiver)
+        )

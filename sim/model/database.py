@@ -6,136 +6,163 @@ events, ambiguous flags held until resolved). Agencies read it (a direct lookup)
 hit/no-hit (a match costs a round trip to the owner for the content, as in the 2016 common
 foreign-fighter database, FACTS.md §2: the owner answers in its working hours, after the database's
 ``hit_delay``), and feed it with the tips they triage, each entry holding the name as the feeding
-agency has it (after a write delay; some writes are never made: the Mechelen tip was decided on 31
-Dec 2015 and never entered, FACTS.md §5). A database set up to alert pushes a tip naming a wanted
-identity to the services that should act on it: the centralised setup's answer to fragmented
-channels.
+agency has it (after a write delay; some writes are never made: the Mechelen tip was decided on
+31 Dec 2015 and never entered, FACTS.md §5). A database set up to alert pushes a tip naming a
+wanted identity to the services that should act on it: the centralised setup's answer to
+fragmented channels.
+
+An entry in a database that raises no alerts changes nothing in the run: it is only counted when
+its write delay has passed (at the end of the run, by arithmetic, without a simulation event).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
-from typing import TYPE_CHECKING
+from functools import cached_property, partial
+from typing import Protocol
 
+from sim.core.clock import WorkingHours
+from sim.core.streams import Stream
+from sim.model.context import Context, Service
+from sim.model.observe import Seen
 from sim.model.register import Register
 from sim.model.tip import Fate, Tip
-from sim.names.matchers import matcher
+from sim.names.matchers import matcher_of
 from sim.names.population import wanted_others
-from sim.scenario.schema import LOCAL
+from sim.scenario.schema import LOCAL, Feeding
 from sim.scenario.schema import Database as DatabaseSpec
 
-if TYPE_CHECKING:
-    import simpy
 
-    from sim.model.agency import Agency
-    from sim.model.replication import Model
+class Writer(Protocol):
+    """A service that feeds databases: its name, its feeding habits and their stream."""
+
+    name: str
+    feeding: Feeding
+
+    @property
+    def feed_stream(self) -> Stream:
+        """The stream its feeding draws from."""
+        ...
 
 
 class Database:
-    """One database during a replication."""
+    """One database during a replication.
 
-    def __init__(self, name: str, spec: DatabaseSpec, model: Model) -> None:
+    Args:
+        name: the database's name.
+        spec: its block of the scenario.
+        ctx: what the replication's components share.
+        fugitive_names: his names (other people wanted here are drawn from everyone else).
+        owner_hours: the working hours of the owner, who answers hit/no-hit queries.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        spec: DatabaseSpec,
+        ctx: Context,
+        fugitive_names: tuple[str, ...],
+        owner_hours: WorkingHours | None = None,
+    ) -> None:
         self.name = name
         self.spec = spec
-        self.model = model
+        self.ctx = ctx
+        self.owner_hours = owner_hours
         self.files = Register(
-            matcher(spec.matcher.normalised(spec.normalise)),
+            matcher_of(spec.matcher, spec.normalise),
             spec.wanted,
-            wanted_others(model.fugitive.names, spec.others_wanted),
+            wanted_others(fugitive_names, spec.others_wanted),
         )
         self.matches = self.files.matches  # the lookup every reader makes, without a hop
-        self.stream = model.streams.stream(f"database:{name}")
         self.alert_targets: tuple[str, ...] = spec.alerts.to if spec.alerts else ()
-        self.owner: Agency | None = None  # set once the agencies exist (Model._build)
+        # Entries of a database that raises no alerts: (when made, tip, writer), counted at the end
+        # (the tip is None for a false tip settled on arrival outside a trace).
+        self._stored: list[tuple[float, Tip | None, str]] = []
+
+    @cached_property
+    def stream(self) -> Stream:
+        """Hit/no-hit and alert delays (``database:NAME``), registered when first drawn from."""
+        return self.ctx.streams.stream(f"database:{self.name}")
 
     def hit_delay(self) -> float:
         """Hours until the owner answers a hit/no-hit query with the record's content.
 
         The owner answers only in its working hours, and then takes the database's ``hit_delay``.
         """
-        self.model.counters.db_hit_queries += 1
+        self.ctx.seen.note(Seen.DB_HIT_QUERY, agency=self.name)
         delay = self.spec.hit_delay.sample(self.stream)
-        owner = self.owner
-        if owner is not None and owner.hours is not None:
-            delay += owner.hours.wait(self.model.env.now)
+        if self.owner_hours is not None:
+            delay += self.owner_hours.wait(self.ctx.now)
         return delay
 
-    def write(self, tip: Tip, writer: Agency) -> bool:
+    def write(self, tip: Tip, writer: Writer) -> bool:
         """``writer`` enters ``tip``: after its write delay, unless the write is skipped.
 
         Returns:
             False when the entry is never made.
         """
-        model = self.model
-        feeding = writer.spec.feeding
+        ctx = self.ctx
+        feeding = writer.feeding
         if writer.feed_stream.chance(feeding.skip):
-            model.counters.db_writes_skipped += 1
-            model.ledger.log(
-                model.env.now, "db_skipped", tip.id, tip.root.id, writer.name, tip.place, self.name
-            )
+            ctx.seen.note(Seen.DB_SKIPPED, tip, writer.name, detail=self.name)
             return False
         delay = feeding.delay.sample(writer.feed_stream)
         if not self.alert_targets:
-            # Storage only: nothing follows from the entry, so no copy of the tip travels.
-            stored: Callable[[simpy.Event], None] = self._stored
-            if model.tracing:
-                stored = lambda _e: self._stored_traced(tip, writer)  # noqa: E731
-            model.env.timeout(delay).callbacks.append(stored)
+            self._stored.append((ctx.now + delay, tip, writer.name))
             return True
-        entry = model.copy(tip, language="")
-        model.env.timeout(delay).callbacks.append(lambda _e: self._entered(entry, writer))
+        entry = ctx.tips.copy(tip, ctx.now, language="")
+        ctx.env.timeout(delay).callbacks.append(lambda _e: self._entered(entry, writer.name))
         return True
 
-    def _stored(self, _event: object) -> None:
-        self.model.counters.db_writes += 1
+    def write_later(self, tip: Tip | None, writer: Writer, at: float) -> bool:
+        """``writer`` will enter ``tip`` at model hour ``at`` (a database without alerts).
 
-    def _stored_traced(self, tip: Tip, writer: Agency) -> None:
-        model = self.model
-        model.counters.db_writes += 1
-        model.ledger.log(
-            model.env.now, "db_entered", tip.id, tip.root.id, self.name, tip.place, writer.name
-        )
+        The same draws as :meth:`write` made then; the entry is counted at the end of the run if
+        its write delay has passed by then.
 
-    def _entered(self, entry: Tip, writer: Agency) -> None:
-        model = self.model
-        model.counters.db_writes += 1
-        model.ledger.log(
-            model.env.now,
-            "db_entered",
-            entry.id,
-            entry.root.id,
-            self.name,
-            entry.place,
-            writer.name,
-        )
-        if not self.alert_targets:
-            model.end(entry, Fate.DUPLICATE)  # stored, nothing more follows from it
-            return
+        Returns:
+            False when the entry is never made.
+        """
+        feeding = writer.feeding
+        if writer.feed_stream.chance(feeding.skip):
+            return False
+        self._stored.append((at + feeding.delay.sample(writer.feed_stream), tip, writer.name))
+        return True
+
+    def _entered(self, entry: Tip, writer: str) -> None:
+        """An entry is made in a database that alerts: pass it on if it names someone wanted."""
+        ctx = self.ctx
+        ctx.seen.note(Seen.DB_ENTERED, entry, self.name, detail=writer)
         if not self.matches(entry.name):
-            model.end(entry, model.unmatched_fate(entry))
+            ctx.tips.end(entry, Fate.MISREAD if entry.garbled else Fate.NAME_NOT_MATCHED)
             return
         entry.identified = True
         delay = self.spec.alerts.delay.sample(self.stream) if self.spec.alerts else 0.0
-        resolved = (self._resolve(t, entry) for t in self.alert_targets)
-        targets = {t for t in resolved if t is not None} - {writer.name}
+        resolved = (self._target(t, entry.place) for t in self.alert_targets)
+        targets = {t for t in resolved if t is not None} - {writer}
         for target in sorted(targets):  # sorted: set order must not decide the stream order
-            agency = model.agencies[target]
-            alert = model.copy(entry, language=agency.language)
-            model.counters.db_alerts += 1
-            model.ledger.log(
-                model.env.now, "db_alert", alert.id, alert.root.id, self.name, alert.place, target
-            )
-            model.env.timeout(delay).callbacks.append(partial(_deliver, agency, alert))
+            agency = ctx.directory.agencies[target]
+            alert = ctx.tips.copy(entry, ctx.now, language=agency.language)
+            ctx.seen.note(Seen.DB_ALERT, alert, self.name, detail=target)
+            ctx.env.timeout(delay).callbacks.append(partial(_hand_over, agency, alert))
         # The alerts carry the tip on; with nobody to alert but the writer, it stops here.
-        model.end(entry, Fate.DUPLICATE if targets else Fate.NO_JURISDICTION)
+        ctx.tips.end(entry, Fate.PASSED_ON if targets else Fate.NO_JURISDICTION)
 
-    def _resolve(self, target: str, tip: Tip) -> str | None:
+    def _target(self, target: str, place: str) -> str | None:
+        """The agency an alert goes to (``local``: the local police of the tip's place)."""
         if target == LOCAL:
-            return self.model.local_police.get(self.model.geography.zone_of.get(tip.place, ""))
+            zone = self.ctx.geography.zone_of.get(place, "")
+            return self.ctx.directory.local_police.get(zone)
         return target
 
+    def close(self) -> None:
+        """The run is over: count the entries whose write delay has passed."""
+        ctx = self.ctx
+        now = ctx.now
+        for at, tip, writer in self._stored:
+            if at <= now:
+                ctx.seen.note(Seen.DB_ENTERED, tip, self.name, detail=writer, at=at)
 
-def _deliver(agency: Agency, tip: Tip, _timer: simpy.Event) -> None:
-    """Hand ``tip`` to ``agency`` when the timer fires."""
+
+def _hand_over(agency: Service, tip: Tip, _timer: object) -> None:
+    """An alert reaches ``agency`` when its timer fires."""
     agency.receive(tip)

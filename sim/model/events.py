@@ -15,126 +15,169 @@ the scenario gives the name as written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
 from sim.core.streams import Stream
+from sim.model.context import Context, Service
+from sim.model.fugitive import Fugitive
+from sim.model.observe import Seen
 from sim.model.register import Register
-from sim.model.sources import check_at_stop
+from sim.model.tip import Tip
 from sim.names.conventions import FOR_LANGUAGE, convention
 from sim.names.variants import write_name
 from sim.scenario.schema import DatedStop, DatedTip, Event, Flag, Link, RegisterEntry, Resolve
 
-if TYPE_CHECKING:
-    import simpy
-
-    from sim.model.agency import Agency
-    from sim.model.replication import Model
-
 _STANDING = ("flag", "link", "resolve")  # events whose effect holds from the start if dated before
 
 
-def schedule_events(model: Model) -> None:
-    """Schedule every event of the scenario in model time."""
-    stream = model.streams.stream("events")
-    for event in model.scenario.events:
-        t = model.calendar.to_hours(event.at)
-        if t < 0 and all(getattr(event, kind) is None for kind in _STANDING):
-            continue
-        model.env.timeout(max(t, 0.0)).callbacks.append(partial(_happen, model, event, stream))
+@dataclass(frozen=True)
+class Keeper:
+    """A register and who keeps it (writes the names entered in it; None: nobody writes)."""
+
+    name: str
+    register: Register
+    writer: Service | None
 
 
-def _happen(model: Model, event: Event, stream: Stream, _timer: simpy.Event) -> None:
-    if event.flag is not None:
-        _flag(model, event.flag)
-    elif event.link is not None:
-        _link(model, event.link)
-    elif event.resolve is not None:
-        _resolve(model, event.resolve)
-    elif event.tip is not None:
-        _tip(model, event.tip)
-    elif event.stop is not None:
-        _stop(model, event.stop, stream)
+class Events:
+    """The scenario's dated events, happening at their dates.
 
-
-def _register(model: Model, where: RegisterEntry) -> tuple[str, Register, Agency | None]:
-    """The register an event writes into, its name, and who keeps it (writes its names)."""
-    if where.database is not None:
-        database = model.databases[where.database]
-        return where.database, database.files, database.owner
-    if where.agency is None:  # the schema refuses an entry with neither
-        raise ValueError("a register entry names a database or an agency")
-    agency = model.agencies[where.agency]
-    return agency.name, agency.files, agency
-
-
-def _flag(model: Model, flag: Flag) -> None:
-    name, register, keeper = _register(model, flag)
-    written = flag.name if flag.verbatim or keeper is None else keeper.write_name(flag.name)
-    now = model.env.now
-    if flag.ambiguous:
-        register.hold(flag.name, written)
-        model.ledger.log(now, "flag_held", agency=name, detail=f"{written} (ambiguous identity)")
-        return
-    register.flag(flag.name, written)
-    model.ledger.log(now, "flag", agency=name, detail=written)
-    if flag.name in model.fugitive.names:
-        model.wanted_anywhere = True
-
-
-def _resolve(model: Model, resolve: Resolve) -> None:
-    name, register, _keeper = _register(model, resolve)
-    if register.resolve(resolve.name):
-        model.ledger.log(model.env.now, "flag", agency=name, detail=f"{resolve.name} (resolved)")
-        if resolve.name in model.fugitive.names:
-            model.wanted_anywhere = True
-
-
-def _link(model: Model, link: Link) -> None:
-    name, register, keeper = _register(model, link)
-    alias, person = link.alias, link.name
-    if keeper is not None:
-        alias, person = keeper.write_name(alias), keeper.write_name(person)
-    register.link(link.alias, alias, link.name, person)
-    model.ledger.log(model.env.now, "link", agency=name, detail=f"{alias} = {person}")
-
-
-def _tip(model: Model, spec: DatedTip) -> None:
-    fugitive = model.fugitive
-    agency = model.agencies[spec.to]
-    if spec.current:
-        place, house = fugitive.place, fugitive.house
-    elif spec.house is not None:
-        place, house = fugitive.address_place(spec.house), spec.house
-    elif spec.place is not None:  # a commune only: if he is there, the caller points at his address
-        place = spec.place
-        house = fugitive.house if place == fugitive.place else None
-    else:  # the schema refuses a tip with no place, house or current
-        raise ValueError("a dated tip gives a place, a house or current: true")
-    true = place == fugitive.place and house == fugitive.house
-    language = spec.language or agency.language
-    name = spec.name
-    if name is None:
-        name = _written(model, agency, fugitive.spec.name, language)
-    tip = model.new_tip("event", place, house, name, true, language)
-    if tip.language not in agency.languages:
-        model.language.deliver(tip, agency)
-    else:
-        agency.receive(tip)
-
-
-def _written(model: Model, receiver: Agency, name: str, language: str) -> str:
-    """The name as a dated message gives it, written by its receiver or its author.
-
-    The receiver writes it when the message is in its language; otherwise a writer of the
-    message's language does (and the message then crosses the language barrier).
+    Args:
+        events: the scenario's events.
+        ctx: what the replication's components share.
+        fugitive: the person sought.
+        keepers: each register by ("database" or "agency", name).
+        deliver: hands a dated tip to its receiver (across the language barrier if need be).
+        check: a stop: the agency checks his papers.
+        variation: how strongly writers re-spell names.
     """
-    if language in receiver.languages:
-        return receiver.write_name(name)
-    writer = convention(FOR_LANGUAGE[language])
-    return write_name(name, writer, model.event_names, 0.0, model.scenario.names.variation)
 
+    def __init__(
+        self,
+        events: tuple[Event, ...],
+        ctx: Context,
+        fugitive: Fugitive,
+        keepers: dict[tuple[str, str], Keeper],
+        deliver: Callable[[Tip, Service], None],
+        check: Callable[[Service, float, Stream], None],
+        variation: float,
+    ) -> None:
+        self.events = events
+        self.ctx = ctx
+        self.fugitive = fugitive
+        self.keepers = keepers
+        self.deliver = deliver
+        self.check = check
+        self.variation = variation
+        self.stream = ctx.streams.stream("events")
+        self.names = ctx.streams.stream("names:events")
 
-def _stop(model: Model, spec: DatedStop, stream: Stream) -> None:
-    if model.fugitive.place == spec.place:
-        check_at_stop(model, model.agencies[spec.agency], spec.hold, stream)
+    def register_changes(self) -> list[float]:
+        """When a register may change (flags, links, resolutions), in model hours, sorted.
+
+        Between two of these moments every register holds the same records, whatever happens in
+        the run: a name that matches nothing now matches nothing until the next one.
+        """
+        to_hours = self.ctx.calendar.to_hours
+        standing = [e for e in self.events if any(getattr(e, k) is not None for k in _STANDING)]
+        return sorted(max(to_hours(e.at), 0.0) for e in standing)
+
+    def schedule(self) -> None:
+        """Schedule every event of the scenario in model time."""
+        ctx = self.ctx
+        for event in self.events:
+            t = ctx.calendar.to_hours(event.at)
+            if t < 0 and all(getattr(event, kind) is None for kind in _STANDING):
+                continue
+            ctx.env.timeout(max(t, 0.0)).callbacks.append(partial(self._happen, event))
+
+    def _happen(self, event: Event, _timer: object = None) -> None:
+        if event.flag is not None:
+            self._flag(event.flag)
+        elif event.link is not None:
+            self._link(event.link)
+        elif event.resolve is not None:
+            self._resolve(event.resolve)
+        elif event.tip is not None:
+            self._tip(event.tip)
+        elif event.stop is not None:
+            self._stop(event.stop)
+
+    def _keeper(self, where: RegisterEntry) -> Keeper:
+        """The register an event writes into, and who keeps it."""
+        if where.database is not None:
+            return self.keepers[("database", where.database)]
+        if where.agency is None:  # the schema refuses an entry with neither
+            raise ValueError("a register entry names a database or an agency")
+        return self.keepers[("agency", where.agency)]
+
+    def _flag(self, flag: Flag) -> None:
+        keeper = self._keeper(flag)
+        writer = keeper.writer
+        written = flag.name if flag.verbatim or writer is None else writer.write_name(flag.name)
+        seen = self.ctx.seen
+        if flag.ambiguous:
+            keeper.register.hold(flag.name, written)
+            seen.note(Seen.FLAG_HELD, agency=keeper.name, detail=f"{written} (ambiguous identity)")
+            return
+        keeper.register.flag(flag.name, written)
+        seen.note(Seen.FLAG, agency=keeper.name, detail=written)
+        if flag.name in self.fugitive.names:
+            self.ctx.wanted_anywhere = True
+
+    def _resolve(self, resolve: Resolve) -> None:
+        keeper = self._keeper(resolve)
+        if keeper.register.resolve(resolve.name):
+            self.ctx.seen.note(Seen.FLAG, agency=keeper.name, detail=f"{resolve.name} (resolved)")
+            if resolve.name in self.fugitive.names:
+                self.ctx.wanted_anywhere = True
+
+    def _link(self, link: Link) -> None:
+        keeper = self._keeper(link)
+        alias, person = link.alias, link.name
+        if keeper.writer is not None:
+            alias, person = keeper.writer.write_name(alias), keeper.writer.write_name(person)
+        keeper.register.link(link.alias, alias, link.name, person)
+        self.ctx.seen.note(Seen.LINK, agency=keeper.name, detail=f"{alias} = {person}")
+
+    def _tip(self, spec: DatedTip) -> None:
+        fugitive = self.fugitive
+        agency = self.ctx.directory.agencies[spec.to]
+        if spec.current:
+            place, house = fugitive.place, fugitive.house
+        elif spec.house is not None:
+            place, house = fugitive.address_place(spec.house), spec.house
+        elif spec.place is not None:  # a commune only: if he is there, the caller points at him
+            place = spec.place
+            house = fugitive.house if place == fugitive.place else None
+        else:  # the schema refuses a tip with no place, house or current
+            raise ValueError("a dated tip gives a place, a house or current: true")
+        true = place == fugitive.place and house == fugitive.house
+        language = spec.language or agency.language
+        name = spec.name
+        if name is None:
+            name = self._written(agency, fugitive.spec.name, language)
+        ctx = self.ctx
+        tip = ctx.tips.new("event", ctx.now, place, house, name, true, language)
+        detail = f"event; true={true}" if ctx.seen.tracing else ""
+        ctx.seen.note(
+            Seen.CREATED, tip, also=("tips_true" if true else "tips_false",), detail=detail
+        )
+        self.deliver(tip, agency)
+
+    def _written(self, receiver: Service, name: str, language: str) -> str:
+        """The name as a dated message gives it, written by its receiver or its author.
+
+        The receiver writes it when the message is in its language; otherwise a writer of the
+        message's language does (and the message then crosses the language barrier).
+        """
+        if language in receiver.languages:
+            return receiver.write_name(name)
+        writer = convention(FOR_LANGUAGE[language])
+        return write_name(name, writer, self.names, 0.0, self.variation)
+
+    def _stop(self, spec: DatedStop) -> None:
+        if self.fugitive.place == spec.place:
+            self.check(self.ctx.directory.agencies[spec.agency], spec.hold, self.stream)

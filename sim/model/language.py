@@ -12,91 +12,93 @@ not) or the place becomes a neighbouring commune (so the search goes to the wron
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import TYPE_CHECKING
 
 import simpy
 
+from sim.core.clock import WorkingHours
+from sim.model.context import Context, Receiver
 from sim.model.identity import garble
+from sim.model.observe import Seen
 from sim.model.tip import Fate, Tip
 from sim.scenario.schema import LanguageDesk as LanguageSpec
 
-if TYPE_CHECKING:
-    from sim.model.agency import Agency
-    from sim.model.replication import Model
-
 
 class LanguageDesk:
-    """The shared translator pool and the misreading of messages across languages."""
+    """The shared translator pool and the misreading of messages across languages.
 
-    def __init__(self, spec: LanguageSpec, model: Model) -> None:
+    Args:
+        spec: the scenario's ``language`` block.
+        hours: the translators' working hours (None: around the clock).
+        ctx: what the replication's components share.
+    """
+
+    def __init__(self, spec: LanguageSpec, hours: WorkingHours | None, ctx: Context) -> None:
         self.spec = spec
-        self.model = model
-        self.translators = simpy.Resource(model.env, capacity=spec.translators)
-        self.hours = model.working_hours(spec.hours)
+        self.ctx = ctx
+        self.translators = simpy.Resource(ctx.env, capacity=spec.translators)
+        self.hours = hours
         # Messages waiting for (or with) a translator, with their arrival times: waits still
-        # running when the replication ends are counted then (Model.run).
+        # running when the replication ends are counted then (close()).
         self.waiting: dict[Tip, float] = {}
-        self.stream = model.streams.stream("language.desk")
-        self.misread_stream = model.streams.stream("language.misread")
+        self.stream = ctx.streams.stream("language.desk")
+        self.misread_stream = ctx.streams.stream("language.misread")
 
-    def deliver(self, tip: Tip, receiver: Agency) -> None:
+    def deliver(self, tip: Tip, receiver: Receiver) -> None:
         """Hand ``tip`` to ``receiver``, through a bilingual officer or a translator if needed."""
         if not tip.language or tip.language in receiver.languages:
             receiver.receive(tip)
             return
-        if self.stream.chance(receiver.spec.bilingual_share):
-            self._respell(tip, receiver)
-            self._maybe_misread(tip, self.spec.misread_bilingual)
-            tip.language = receiver.language
+        if self.stream.chance(receiver.bilingual_share):
+            self._read(tip, receiver, self.spec.misread_bilingual)
             receiver.receive(tip)
             return
-        self.model.env.process(self._translate(tip, receiver))
+        self.ctx.env.process(self._translate(tip, receiver))
 
-    def _translate(self, tip: Tip, receiver: Agency) -> Generator[simpy.Event, object, None]:
-        model = self.model
-        env = model.env
+    def _translate(self, tip: Tip, receiver: Receiver) -> Generator[simpy.Event, object, None]:
+        """A message waits for the translators' office, a translator, and the translation."""
+        env = self.ctx.env
         arrived = env.now
         self.waiting[tip] = arrived
-        tip.stage = Fate.AWAITING_TRANSLATION
+        tip.waits(Fate.AWAITING_TRANSLATION)
         if self.hours is not None:
             wait = self.hours.wait(arrived)
             if wait > 0:
                 yield env.timeout(wait)
-        request = self.translators.request()
-        yield request
-        yield env.timeout(self.spec.translation_time.sample(self.stream))
-        self.translators.release(request)
+        with self.translators.request() as request:
+            yield request
+            yield env.timeout(self.spec.translation_time.sample(self.stream))
         del self.waiting[tip]
-        counters = model.counters
-        counters.tips_translated += 1
-        counters.translation_wait_hours += env.now - arrived
-        model.ledger.log(env.now, "translated", tip.id, tip.root.id, receiver.name, tip.place)
-        self._respell(tip, receiver)
-        self._maybe_misread(tip, self.spec.misread_translated)
-        tip.language = receiver.language
-        tip.stage = Fate.AWAITING_TRIAGE
+        seen = self.ctx.seen
+        seen.hours("translation_wait_hours", env.now - arrived)
+        seen.note(Seen.TRANSLATED, tip, receiver.name)
+        self._read(tip, receiver, self.spec.misread_translated)
+        tip.waits(Fate.AWAITING_TRIAGE)
         receiver.receive(tip)
 
-    @staticmethod
-    def _respell(tip: Tip, receiver: Agency) -> None:
-        """The reader writes the name again, in the receiver's convention."""
+    def _read(self, tip: Tip, receiver: Receiver, misread: float) -> None:
+        """The reader writes the name again in the receiver's convention, and may misread."""
         if tip.name is not None:
             tip.name = receiver.write_name(tip.name)
+        self._maybe_misread(tip, misread)
+        tip.language = receiver.language
 
     def _maybe_misread(self, tip: Tip, probability: float) -> None:
         stream = self.misread_stream
         if not stream.chance(probability):
             return
-        model = self.model
-        model.counters.tips_misread += 1
         if tip.name is not None and stream.chance(self.spec.misread_name_share):
             tip.name = garble(tip.name, stream)
             tip.garbled = True
             tip.identified = False  # the reader no longer sees the wanted name
             detail = f"name read as {tip.name}"
         else:
-            near = model.geography.neighbours.get(tip.place) or (tip.place,)
+            near = self.ctx.geography.neighbours.get(tip.place) or (tip.place,)
             tip.place = near[min(int(stream.uniform() * len(near)), len(near) - 1)]
             tip.house = None
             detail = f"place read as {tip.place}"
-        model.ledger.log(model.env.now, "misread", tip.id, tip.root.id, "", tip.place, detail)
+        self.ctx.seen.note(Seen.MISREAD, tip, detail=detail)
+
+    def close(self) -> None:
+        """The run is over: add the waits still running (censored at the end)."""
+        now = self.ctx.env.now
+        self.ctx.seen.hours("translation_wait_hours", sum(now - t for t in self.waiting.values()))

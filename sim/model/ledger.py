@@ -1,7 +1,8 @@
 """The ledger of one replication: every step of every tip, move and raid, with its time.
 
 Off by default (a replication in a batch of thousands keeps only counters); ``sim trace`` turns
-it on to tell one replication's story. Rows are plain tuples so that recording costs one append.
+it on to tell one replication's story. Each row says which record counters it added one to
+(``counts``), so the trace recounts the record from its rows without reading any text.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ class Entry(NamedTuple):
         root_id: the original tip (-1 when none).
         agency: the agency where it happened ("" when none).
         place: the commune concerned ("" when none).
-        detail: free text (a fate, a destination, a reason).
+        detail: free text for readers (a destination, a reason); never parsed.
+        counts: the record counters this row added one to.
     """
 
     time_h: float
@@ -29,40 +31,4 @@ class Entry(NamedTuple):
     agency: str
     place: str
     detail: str
-
-
-class Ledger:
-    """An append-only list of :class:`Entry` rows."""
-
-    __slots__ = ("entries",)
-
-    def __init__(self) -> None:
-        self.entries: list[Entry] = []
-
-    def log(
-        self,
-        time_h: float,
-        event: str,
-        tip_id: int = -1,
-        root_id: int = -1,
-        agency: str = "",
-        place: str = "",
-        detail: str = "",
-    ) -> None:
-        """Append one row."""
-        self.entries.append(Entry(time_h, event, tip_id, root_id, agency, place, detail))
-
-    def __bool__(self) -> bool:
-        return True
-
-
-class NullLedger(Ledger):
-    """A ledger that keeps nothing (the default in batch runs)."""
-
-    __slots__ = ()
-
-    def log(self, *args: object, **kwargs: object) -> None:
-        """Keep nothing."""
-
-    def __bool__(self) -> bool:
-        return False
+    counts: tuple[str, ...] = ()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from sim.model.tip import Fate
+from sim.model.tip import ROOT_FATES, Fate
 
 #: One replication's record: plain values by name (see the module docstring).
 Record = dict[str, int | float | str]
@@ -47,6 +47,7 @@ COUNTERS: tuple[str, ...] = (
     "stops",
     "stops_released",
     "triages",
+    "analyst_dossiers",
     "analyst_wait_hours",
     "translation_wait_hours",
     "fugitive_moves",
@@ -54,7 +55,7 @@ COUNTERS: tuple[str, ...] = (
 )
 
 #: The fates counted for true tips (the tip-loss waterfall), in order of progress.
-TRUE_TIP_FATES: tuple[Fate, ...] = tuple(f for f in Fate if f is not Fate.DUPLICATE)
+TRUE_TIP_FATES: tuple[Fate, ...] = ROOT_FATES
 
 #: Every key of a record, in order.
 RECORD_KEYS: tuple[str, ...] = (
@@ -106,6 +107,7 @@ class Counters:
     stops: int
     stops_released: int
     triages: int
+    analyst_dossiers: int
     analyst_wait_hours: float
     translation_wait_hours: float
     fugitive_moves: int

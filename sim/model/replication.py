@@ -2,31 +2,38 @@
 
 :class:`Model` wires the runtime objects of one replication (fugitive, agencies, channels,
 databases, language desk, raid office, tip sources, dated events) into a simpy environment, runs
-it until capture or the horizon and returns the record of :mod:`sim.model.record`. It also keeps the
-bookkeeping every component shares: tip ids, live copies and how each tip ended.
+it until capture or the horizon and returns the record of :mod:`sim.model.record`. The parts share
+a small :class:`~sim.model.context.Context` (clock, streams, observations, map, tips, directory);
+what the scenario alone fixes is prepared once per process (:mod:`sim.model.plan`).
 """
 
 from __future__ import annotations
 
 import simpy
 
-from sim.core.clock import DAY_NAMES, Calendar, WorkingHours
 from sim.core.streams import Streams
 from sim.model.agency import Agency
 from sim.model.channel import Channel
-from sim.model.curfew import NightRule
+from sim.model.context import Context, Directory
 from sim.model.database import Database
-from sim.model.events import schedule_events
+from sim.model.events import Events, Keeper
 from sim.model.fugitive import Fugitive
 from sim.model.language import LanguageDesk
-from sim.model.ledger import Ledger, NullLedger
-from sim.model.places import Geography
+from sim.model.noise import NoiseDraw, bulk_lines, draw
+from sim.model.observe import Observations, Seen
+from sim.model.plan import Plan, plan_of
 from sim.model.raid import RaidOffice
-from sim.model.record import Counters, Record, build_record
-from sim.model.sources import InterceptSource, NoiseSource, SightingSource, Source, StopSource
-from sim.model.tip import Fate, Tip
-from sim.scenario.schema import Agency as AgencySpec
-from sim.scenario.schema import OfficeHours, Scenario
+from sim.model.record import Record, build_record
+from sim.model.sources import (
+    InterceptSource,
+    SightingSource,
+    Source,
+    StopSource,
+    TravellingNoise,
+    stop_check,
+)
+from sim.model.tip import Fate, TipBook
+from sim.scenario.schema import Scenario
 
 
 class Model:
@@ -44,140 +51,96 @@ class Model:
     ) -> None:
         self.scenario = scenario
         self.replication = replication
+        self.plan: Plan = plan_of(scenario)
         self.env = simpy.Environment()
         self.streams = Streams(seed, replication)
-        self.counters = Counters()
-        self.ledger: Ledger = Ledger() if ledger else NullLedger()
-        self.tracing = ledger  # hot paths test this flag instead of building ledger text
-        self.calendar = Calendar(scenario.start)
-        self.geography = Geography(scenario)
-        self.live: set[Tip] = set()
-        self.true_roots: list[Tip] = []
-        self._next_id = 0
+        self.ledger = Observations(self.env, tracing=ledger)
+        self.tips = TipBook(keep_roots=ledger)
+        self.ctx = Context(
+            self.env,
+            self.plan.calendar,
+            self.streams,
+            self.ledger,
+            self.plan.geography,
+            self.tips,
+            Directory(local_police=dict(self.plan.local_police)),
+        )
+        self.calendar = self.plan.calendar
+        self.geography = self.plan.geography
         self.capture_time: float | None = None
         self.capture_how = ""
         self.capture_by = ""
         self.done = self.env.event()
         self._build()
 
-    # --- wiring ---------------------------------------------------------------------------------
+    # --- wiring ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        sc = self.scenario
-        self.fugitive = Fugitive(
-            self.env,
-            sc.fugitive,
-            self.geography,
-            self.calendar,
-            self.streams,
-            self.counters,
-            self.ledger,
-        )
-        self.language = LanguageDesk(sc.language, self)
-        self.databases = {name: Database(name, spec, self) for name, spec in sc.databases.items()}
-        self.agencies = {name: Agency(name, spec, self) for name, spec in sc.agencies.items()}
-        self.local_police = {
-            a.zone: name
-            for name, a in sc.agencies.items()
-            if a.kind == "local_police" and a.zone is not None
+        sc, plan, ctx = self.scenario, self.plan, self.ctx
+        containment = sc.raids.night_rule.containment if sc.raids.night_rule else None
+        self.fugitive = Fugitive(sc.fugitive, ctx, containment.escape_rate if containment else 0.0)
+        self.language = LanguageDesk(sc.language, plan.language_hours, ctx)
+        self.noise: list[NoiseDraw] = [
+            draw(p, list(plan.readers), self.streams) for p in plan.noise
+        ]
+        lines = bulk_lines(self.noise, len(plan.agencies), list(plan.noise))
+        self.agencies = {
+            name: Agency(
+                name,
+                spec,
+                ctx,
+                plan.hours[name],
+                plan.jurisdictions[name],
+                lines[i],
+                sc.names.variation,
+            )
+            for i, (name, spec) in enumerate(sc.agencies.items())
         }
-        for name, database in self.databases.items():
-            database.owner = self.agencies.get(sc.databases[name].owner or "")
+        ctx.directory.agencies.update(self.agencies)
+        self.databases = {
+            name: Database(name, spec, ctx, self.fugitive.names, plan.hours.get(spec.owner or ""))
+            for name, spec in sc.databases.items()
+        }
         for agency in self.agencies.values():
             agency.connect(self.databases)
         for spec in sc.channels:
             sender, receiver = self.agencies[spec.from_], self.agencies[spec.to]
-            sender.out.append(Channel(spec, sender, receiver, self))
-        self.raids = RaidOffice(sc.raids, self._night_rule(), self)
+            sender.out.append(
+                Channel(spec, sender.name, sender.language, receiver, self.language, ctx)
+            )
         judge = sc.raids.warrant.judge
-        self.raids.judge = self.agencies[judge] if judge else None
+        self.raids = RaidOffice(
+            sc.raids,
+            plan.night_rule,
+            self.fugitive,
+            ctx,
+            self.agencies[judge].desk if judge else None,
+            self.capture,
+        )
+        for agency in self.agencies.values():
+            agency.raids = self.raids
+            agency.ready()
+        check = stop_check(self.fugitive, ctx, self.capture)
         tips = sc.tips
         self.sources: list[Source] = [
-            *(SightingSource(self, i, s) for i, s in enumerate(tips.sightings)),
-            *(InterceptSource(self, i, s) for i, s in enumerate(tips.intercepts)),
-            *(StopSource(self, i, s) for i, s in enumerate(tips.stops)),
-            *(NoiseSource(self, i, s) for i, s in enumerate(tips.noise)),
+            *(SightingSource(i, s, ctx, self.fugitive) for i, s in enumerate(tips.sightings)),
+            *(InterceptSource(i, s, ctx, self.fugitive) for i, s in enumerate(tips.intercepts)),
+            *(StopSource(i, s, ctx, self.fugitive, check) for i, s in enumerate(tips.stops)),
         ]
-        self.event_names = self.streams.stream("names:events")
+        receivers = [self.agencies[name] for name in plan.agencies]
+        self.travelling = [TravellingNoise(d.travelling, receivers, ctx) for d in self.noise]
+        keepers = {("agency", n): Keeper(n, a.files, a) for n, a in self.agencies.items()}
+        for name, db in self.databases.items():
+            owner = self.agencies.get(sc.databases[name].owner or "")
+            keepers[("database", name)] = Keeper(name, db.files, owner)
+        self.events = Events(
+            sc.events, ctx, self.fugitive, keepers, self.language.deliver, check, sc.names.variation
+        )
+        changes = self.events.register_changes()
+        for agency in self.agencies.values():
+            agency.register_changes = changes
         names = set(self.fugitive.names)
-        registers = [*(db.files for db in self.databases.values())]
-        registers += [agency.files for agency in self.agencies.values()]
-        self.wanted_anywhere = any(names & register.flagged for register in registers)
-
-    def _night_rule(self) -> NightRule | None:
-        spec = self.scenario.raids.night_rule
-        if spec is None:
-            return None
-        exempt_from = float("inf")
-        for exemption in spec.exempt:
-            if exemption.case == self.scenario.raids.case:
-                since = self.calendar.to_hours(exemption.since) if exemption.since else -1e18
-                exempt_from = min(exempt_from, since)
-        return NightRule(self.calendar, spec.ban_from, spec.ban_until, exempt_from)
-
-    def working_hours(self, spec: OfficeHours | None) -> WorkingHours | None:
-        """Working hours of an office (None: around the clock)."""
-        if spec is None:
-            return None
-        days = tuple(DAY_NAMES.index(d) for d in spec.days)
-        return WorkingHours.daily(self.calendar, days, spec.opens, spec.closes)
-
-    def jurisdiction_of(self, spec: AgencySpec) -> frozenset[str]:
-        """The places where an agency may search."""
-        if spec.jurisdiction is not None:
-            return frozenset(self.geography.expand(spec.jurisdiction))
-        if spec.zone is not None:
-            return frozenset(self.geography.communes_of.get(spec.zone, ()))
-        return frozenset()
-
-    # --- tips -------------------------------------------------------------------------------
-
-    def new_tip(
-        self, kind: str, place: str, house: str | None, name: str | None, true: bool, language: str
-    ) -> Tip:
-        """A new original tip observed now."""
-        self._next_id += 1
-        tip = Tip(self._next_id, kind, self.env.now, place, house, name, true, language)
-        tip.live = 1
-        self.live.add(tip)
-        counters = self.counters
-        if true:
-            counters.tips_true += 1
-            self.true_roots.append(tip)
-        else:
-            counters.tips_false += 1
-        if self.tracing:
-            self.ledger.log(
-                self.env.now, "created", tip.id, tip.id, "", place, f"{kind}; true={true}"
-            )
-        return tip
-
-    def copy(self, tip: Tip, language: str) -> Tip:
-        """A copy of ``tip`` to pass on (a message, a database entry, an alert)."""
-        self._next_id += 1
-        twin = tip.copy(self._next_id, self.env.now, language)
-        twin.root.live += 1
-        self.live.add(twin)
-        self.counters.tip_copies += 1
-        return twin
-
-    def end(self, tip: Tip, fate: Fate) -> None:
-        """``tip`` goes no further; its root remembers the furthest any copy got."""
-        root = tip.root
-        if fate > root.fate:
-            root.fate = fate
-        root.live -= 1
-        if root.live == 0 and root.fate is Fate.DUPLICATE:
-            # Every copy ended as a duplicate: the tip went round a loop of channels and ends
-            # where a service last concluded something about it.
-            root.fate = root.settled
-        self.live.discard(tip)
-
-    def unmatched_fate(self, tip: Tip) -> Fate:
-        """How a tip ends that nobody identified: misread, or no name (as written) matched."""
-        if tip.garbled:
-            return Fate.MISREAD
-        return Fate.NAME_NOT_MATCHED
+        ctx.wanted_anywhere = any(names & keeper.register.flagged for keeper in keepers.values())
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -188,7 +151,7 @@ class Model:
         self.fugitive.captured = True
         self.capture_time = self.env.now
         self.capture_how, self.capture_by = how, by
-        self.ledger.log(self.env.now, "capture", agency=by, place=self.fugitive.place, detail=how)
+        self.ledger.note(Seen.CAPTURE, agency=by, place=self.fugitive.place, detail=how)
         self.done.succeed()
 
     def _horizon(self, _event: simpy.Event) -> None:
@@ -200,37 +163,68 @@ class Model:
         env = self.env
         self.fugitive.start()
         for source in self.sources:
-            source.start(follows_fugitive=not isinstance(source, InterceptSource | NoiseSource))
-        schedule_events(self)
+            source.start(follows_fugitive=not isinstance(source, InterceptSource))
+        for travelling in self.travelling:
+            travelling.start()
+        self.events.schedule()
         env.timeout(self.scenario.horizon).callbacks.append(self._horizon)
         env.run(until=self.done)
-        self._count_unfinished_waits()
-        for tip in list(self.live):  # copies still waiting somewhere when the run ends
-            self.end(tip, tip.stage)
-        fates: dict[Fate, int] = {}
-        for root in self.true_roots:
-            fates[root.fate] = fates.get(root.fate, 0) + 1
+        self._close()
         return build_record(
             self.replication,
-            self.counters,
+            self.ledger.counters,
             self.capture_time,
             self.capture_how,
             self.capture_by,
-            fates,
+            self.tips.true_fates(),
             next(env._eid),  # simpy's running event id: the events this replication scheduled
         )
 
-    def _count_unfinished_waits(self) -> None:
-        """Add the waits still running at the end (censored there) to the wait counters.
+    def _close(self) -> None:
+        """The run is over: settle the books of what was handled without events."""
+        end = self.env.now
+        seen = self.ledger
+        counters = seen.counters
+        for name, agency in self.agencies.items():
+            books = agency.desk.close(end)
+            counters.triages += books.triages
+            counters.analyst_dossiers += books.dossiers
+            counters.analyst_wait_hours += books.wait_hours
+            counters.tips_forgotten += books.forgotten
+            counters.tips_dismissed += books.dismissed
+            counters.tips_false += books.bulk_arrived
+            agency.close(end)
+            if seen.tracing:
+                self._log_bulk(name, agency, end)
+        self.language.close()
+        for db in self.databases.values():
+            db.close()
+        counters.tip_copies = self.tips.copies
+        self.tips.close()
+        if seen.tracing:
+            seen.entries.sort(key=lambda e: e.time_h)  # stable: same-time rows keep their order
 
-        Counting only the waits that ended would make the most congested setups look the least
-        congested: a queue that never clears leaves its longest waits out of the record.
-        """
-        now = self.env.now
-        counters = self.counters
-        for agency in self.agencies.values():
-            counters.analyst_wait_hours += sum(now - since for since in agency.waiting.values())
-        counters.translation_wait_hours += sum(now - t for t in self.language.waiting.values())
+    def _log_bulk(self, name: str, agency: Agency, end: float) -> None:
+        """Write the bulk false tips of ``agency`` into the ledger, as tips of their own."""
+        line, starts = agency.desk.bulk_served()
+        places = self.geography.places
+        seen = self.ledger
+        for k, start in enumerate(starts.tolist()):
+            at = float(line.arrivals[k])
+            place = places[int(line.places[k])]
+            tip = self.tips.new("noise", at, place, None, None, False, agency.language)
+            seen.log(
+                Seen.CREATED, tip, "", detail="noise; true=False", counted=("tips_false",), at=at
+            )
+            seen.log(Seen.ARRIVED, tip, name, at=at)
+            done = start + float(line.triage[k])
+            if done <= end:
+                forgot = int(line.verdicts[k]) == 1
+                kind = Seen.FORGOTTEN if forgot else Seen.DISMISSED
+                seen.log(kind, tip, name, counted=kind.counters, at=done)
+                self.tips.end(tip, Fate.FORGOTTEN if forgot else Fate.DISMISSED)
+            else:
+                self.tips.end(tip, Fate.AWAITING_TRIAGE)
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> Record:

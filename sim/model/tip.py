@@ -5,6 +5,10 @@ handed to an agency. Each agency that passes it on makes a *copy*: the copies of
 *root*, carry the lineage (``parent_id``) and may drift from the original (a misread name, a garbled
 place). The root remembers the furthest any of its copies got (its :class:`Fate`), which is what the
 tip-loss waterfall counts for the true tips.
+
+This module is the one owner of that bookkeeping: a copy's stage and end, a root's fate and what it
+settles on are written only by the methods below (:class:`TipBook` for creating and ending copies,
+the :class:`Tip` methods for the rest).
 """
 
 from __future__ import annotations
@@ -13,9 +17,15 @@ from enum import IntEnum
 
 
 class Fate(IntEnum):
-    """How far a tip got, in increasing order of progress; a root keeps the maximum over copies."""
+    """How far a tip got, in increasing order of progress; a root keeps the maximum over copies.
 
-    DUPLICATE = 0  # a copy that added nothing (the agency already had the tip; a stored entry)
+    The three negative values end a *copy* without saying anything about the tip (its other copies,
+    or the service that passed it on, say how it ended); a root never keeps them.
+    """
+
+    DUPLICATE = -3  # the copy reached a service that already had the tip
+    STORED = -2  # an entry in a database that raises no alerts: nothing follows from it
+    PASSED_ON = -1  # the copy went on as messages, alerts or database entries
     FORGOTTEN = 1  # an analyst never passed the dossier on
     LOST_IN_CHANNEL = 2  # the message never arrived
     AWAITING_TRIAGE = 3  # still waiting for an analyst (or office hours) at the end
@@ -33,6 +43,15 @@ class Fate(IntEnum):
     def label(self) -> str:
         """Readable label for tables and plots."""
         return self.name.lower().replace("_", " ")
+
+    @property
+    def says_something(self) -> bool:
+        """True for the fates a root may keep (how far the tip itself got)."""
+        return self > 0
+
+
+#: The fates a root can end with, in order of progress (the tip-loss waterfall's steps).
+ROOT_FATES: tuple[Fate, ...] = tuple(f for f in Fate if f.says_something)
 
 
 class Tip:
@@ -55,11 +74,11 @@ class Tip:
         identified: the sender had matched the name to a wanted identity (carried along).
         garbled: the name was misread on the way.
         names_other: hidden ground truth: the name is somebody else's (a false link if matched).
-        stage: where a live copy waits (a Fate used if the run ends before it moves on).
-        fate: for a root, the furthest any copy got.
+        stage: where a live copy waits (its fate if the run ends before it moves on).
+        fate: for a root, the furthest any copy got (None while nothing is known).
         settled: for a root, the furthest a service that passed it on had taken it itself (not
             matched, or identified without jurisdiction): its fate should every copy it passed
-            on end as a duplicate.
+            on end without saying anything.
         live: for a root, how many copies are still in flight.
         deferred: for a root, whether a search it led to was deferred by the night rule.
     """
@@ -114,13 +133,12 @@ class Tip:
         self.garbled = False
         self.names_other = False
         self.stage = Fate.AWAITING_TRIAGE
-        self.fate = Fate.DUPLICATE
-        self.settled = Fate.DUPLICATE
+        self.fate: Fate | None = None
+        self.settled: Fate | None = None
         self.live = 0
         self.deferred = False
 
-    def copy(self, tip_id: int, now: float, language: str) -> Tip:
-        """A copy of this tip made at ``now`` to send on, written in ``language``."""
+    def _copy(self, tip_id: int, now: float, language: str) -> Tip:
         twin = Tip(
             tip_id, self.kind, self.observed, self.place, self.house, self.name, self.true, language
         )
@@ -132,5 +150,107 @@ class Tip:
         twin.names_other = self.names_other
         return twin
 
+    # --- bookkeeping: the only writers of stage, fate, settled and deferred -----------------
+
+    def waits(self, stage: Fate) -> None:
+        """This copy now waits (for an analyst, a translator): its fate if the run ends here."""
+        self.stage = stage
+
+    def settles(self, fate: Fate) -> None:
+        """The service passing this copy on took it as far as ``fate`` itself.
+
+        Should every copy it passes on end without saying anything (each reaches a service that
+        already had the tip: a loop of channels), the tip ends where it was taken furthest.
+        """
+        root = self.root
+        if root.settled is None or fate > root.settled:
+            root.settled = fate
+
+    def reaches(self, fate: Fate) -> None:
+        """The tip got as far as ``fate`` (a search's outcome, after the copy itself ended)."""
+        root = self.root
+        if fate.says_something and (root.fate is None or fate > root.fate):
+            root.fate = fate
+
+    def deferred_by_night(self) -> None:
+        """A search this tip led to waited for the end of the night ban."""
+        self.root.deferred = True
+
     def __repr__(self) -> str:
         return f"Tip(id={self.id}, root={self.root.id}, place={self.place!r}, true={self.true})"
+
+
+class TipBook:
+    """Every tip of one replication: ids, copies still in flight, and how each copy ends.
+
+    Args:
+        keep_roots: keep every original tip (for a trace), not only the true ones.
+
+    Attributes:
+        live: the copies still in flight (waiting somewhere when the run ends).
+        true_roots: the true original tips, in the order they came into existence.
+        roots: every original tip, when kept.
+        copies: how many copies were made.
+    """
+
+    __slots__ = ("_keep", "_next_id", "copies", "live", "roots", "true_roots")
+
+    def __init__(self, keep_roots: bool = False) -> None:
+        self._next_id = 0
+        self._keep = keep_roots
+        self.live: set[Tip] = set()
+        self.true_roots: list[Tip] = []
+        self.roots: list[Tip] = []
+        self.copies = 0
+
+    def new(
+        self,
+        kind: str,
+        now: float,
+        place: str,
+        house: str | None,
+        name: str | None,
+        true: bool,
+        language: str,
+    ) -> Tip:
+        """A new original tip observed at ``now``."""
+        self._next_id += 1
+        tip = Tip(self._next_id, kind, now, place, house, name, true, language)
+        tip.live = 1
+        self.live.add(tip)
+        if true:
+            self.true_roots.append(tip)
+        if self._keep:
+            self.roots.append(tip)
+        return tip
+
+    def copy(self, tip: Tip, now: float, language: str) -> Tip:
+        """A copy of ``tip`` to pass on (a message, a database entry, an alert)."""
+        self._next_id += 1
+        twin = tip._copy(self._next_id, now, language)
+        twin.root.live += 1
+        self.live.add(twin)
+        self.copies += 1
+        return twin
+
+    def end(self, tip: Tip, fate: Fate) -> None:
+        """``tip`` (a copy) goes no further; its root remembers the furthest any copy got."""
+        root = tip.root
+        tip.reaches(fate)
+        root.live -= 1
+        if root.live == 0 and root.fate is None and root.settled is not None:
+            root.fate = root.settled
+        self.live.discard(tip)
+
+    def close(self) -> None:
+        """The run is over: every copy still waiting ends where it waits."""
+        for tip in sorted(self.live, key=lambda t: t.id):
+            self.end(tip, tip.stage)
+
+    def true_fates(self) -> dict[Fate, int]:
+        """How many true original tips ended in each fate."""
+        fates: dict[Fate, int] = {}
+        for root in self.true_roots:
+            if root.fate is not None:
+                fates[root.fate] = fates.get(root.fate, 0) + 1
+        return fates

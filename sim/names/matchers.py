@@ -152,6 +152,7 @@ class Matcher:
 
     def __init__(self, spec: MatcherSpec) -> None:
         self.spec = spec
+        self._exact = spec.method == "exact" and not spec.normalise
         self._decisions: dict[tuple[str, str], bool] = {}
         self._indexes: dict[frozenset[str], _Index] = {}
 
@@ -172,7 +173,7 @@ class Matcher:
 
     def any(self, name: str, records: Sequence[str] | set[str]) -> bool:
         """True when ``name`` is taken for the person of one of ``records``."""
-        if self.spec.method == "exact" and not self.spec.normalise:
+        if self._exact:
             return name in records
         same = self.same
         return any(same(name, record) for record in records)
@@ -239,6 +240,12 @@ class _Index:
 def matcher(spec: MatcherSpec) -> Matcher:
     """The process-wide matcher of ``spec`` (so its cache outlives each replication)."""
     return Matcher(spec)
+
+
+@cache
+def matcher_of(spec: MatcherSpec, normalise: bool) -> Matcher:
+    """The process-wide matcher of ``spec``, with or without the normaliser in front."""
+    return matcher(spec.normalised(normalise))
 
 
 # --- deciding populations (sim names) ----------------------------------------------------------

@@ -10,9 +10,14 @@ lists of Maghrebi, Turkish, Flemish and French given names and surnames written 
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import Protocol
 
-from sim.core.streams import Stream
+import numpy as np
+
+from sim.core.streams import stable_hash
 
 MAGHREBI_GIVEN = (
     "Mohamed", "Mohammed", "Ahmed", "Youssef", "Karim", "Rachid", "Said", "Samir", "Nabil",
@@ -97,7 +102,47 @@ DEFAULT_SIZE = 3000
 MAX_SIZE = sum(len(given) * len(surnames) for _, given, surnames, _ in ORIGINS) // 2
 
 
-def population(stream: Stream, size: int = DEFAULT_SIZE) -> list[tuple[str, str]]:
+class Draws(Protocol):
+    """Uniform numbers with the two draws the population needs (a named stream has both)."""
+
+    def uniform(self) -> float:
+        """The next uniform number in [0, 1)."""
+        ...
+
+    def pick(self, cumulative: tuple[float, ...] | list[float]) -> int:
+        """An index drawn by inverting cumulative weights."""
+        ...
+
+
+class FixedDraws:
+    """The fixed generator the model's population is drawn from, once and for all.
+
+    The population is part of the model, not of a replication: it is drawn from its own
+    ``SeedSequence`` (seed 0, the name ``names.population``), independently of how replications
+    derive their streams, so that the people a matcher must tell apart stay the same.
+    """
+
+    def __init__(self) -> None:
+        sequence = np.random.SeedSequence(
+            entropy=0, spawn_key=(0, *stable_hash("names.population"))
+        )
+        self._numbers = _blocks(np.random.Generator(np.random.PCG64(sequence)))
+        self.uniform = self._numbers.__next__
+
+    def pick(self, cumulative: tuple[float, ...] | list[float]) -> int:
+        """An index drawn by inverting cumulative weights."""
+        index = bisect_right(cumulative, self.uniform())
+        return index if index < len(cumulative) else len(cumulative) - 1
+
+
+def _blocks(generator: np.random.Generator) -> Iterator[float]:
+    block = 64
+    while True:
+        yield from generator.random(block).tolist()
+        block = min(block * 2, 4096)
+
+
+def population(stream: Draws, size: int = DEFAULT_SIZE) -> list[tuple[str, str]]:
     """``size`` people with distinct names, as (origin, "Given Surname"), drawn from ``stream``.
 
     Real files hold namesakes, and no matcher can tell two people of the same name apart: that is
@@ -132,7 +177,7 @@ WANTED_POOL = 1000
 
 @lru_cache(maxsize=4)
 def _model_population(excluded: tuple[str, ...]) -> tuple[str, ...]:
-    people = population(Stream(0, 0, "names.population"), DEFAULT_SIZE)
+    people = population(FixedDraws(), DEFAULT_SIZE)
     return tuple(name for _, name in people if name not in excluded)
 
 

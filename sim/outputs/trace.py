@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from sim.core.clock import WEEK_HOURS, Calendar, WorkingHours
 from sim.model.curfew import NightRule
 from sim.model.ledger import Entry
-from sim.model.record import TRUE_TIP_FATES, Record
+from sim.model.record import COUNTERS, TRUE_TIP_FATES, Record
 from sim.model.replication import Model
 from sim.model.tip import Fate, Tip
 from sim.outputs.files import atomic_writer
@@ -32,25 +32,10 @@ if TYPE_CHECKING:
 
 #: Columns of the ledger file: the ledger's own fields, plus the time in words.
 LEDGER_COLUMNS = ("time_h", "when", *(f for f in Entry._fields if f != "time_h"))
+_COUNTS_SEPARATOR = " "  # the counters a row added one to, in one column
 
 #: Fates reached by still waiting when the run ends: their ``ended`` row is dated at the end.
 _AT_THE_END = (Fate.AWAITING_TRIAGE, Fate.AWAITING_TRANSLATION, Fate.RAID_PENDING)
-
-
-class _TracingModel(Model):
-    """A model that also keeps every original tip, to say afterwards where each one stopped."""
-
-    def __init__(self, scenario: Scenario, seed: int, replication: int) -> None:
-        self.roots: list[Tip] = []
-        super().__init__(scenario, seed, replication, ledger=True)
-
-    def new_tip(
-        self, kind: str, place: str, house: str | None, name: str | None, true: bool, language: str
-    ) -> Tip:
-        """Create the tip as the model does, and remember it."""
-        tip = super().new_tip(kind, place, house, name, true, language)
-        self.roots.append(tip)
-        return tip
 
 
 @dataclass(frozen=True)
@@ -184,11 +169,11 @@ class Trace:
 
 def trace(scenario: Scenario, seed: int, replication: int) -> Trace:
     """Run replication ``replication`` of ``scenario`` with seed ``seed`` and keep its story."""
-    model = _TracingModel(scenario, seed, replication)
+    model = Model(scenario, seed, replication, ledger=True)
     record = model.run()
     end_h = model.capture_time if model.capture_time is not None else scenario.horizon
     entries = list(model.ledger.entries)
-    entries.extend(_ended_rows(model.roots, entries, end_h))
+    entries.extend(_ended_rows(model.tips.roots, entries, end_h))
     entries.sort(key=lambda e: e.time_h)  # stable: rows at the same time keep their order
     searches = [
         Search(
@@ -212,7 +197,7 @@ def trace(scenario: Scenario, seed: int, replication: int) -> Trace:
         replication=replication,
         record=record,
         entries=entries,
-        tips={tip.id: tip for tip in model.roots},
+        tips={tip.id: tip for tip in model.tips.roots},
         path=list(model.fugitive.path),
         searches=searches,
         end_h=end_h,
@@ -221,7 +206,7 @@ def trace(scenario: Scenario, seed: int, replication: int) -> Trace:
         agencies=tuple(scenario.agencies),
         databases=tuple(scenario.databases),
         night_rule=model.raids.night_rule,
-        hours={name: agency.hours for name, agency in model.agencies.items()},
+        hours=dict(model.plan.hours),
     )
 
 
@@ -234,10 +219,12 @@ def _ended_rows(roots: Sequence[Tip], entries: Iterable[Entry], end_h: float) ->
     rows = []
     for root in roots:
         final = last.get(root.id)
-        when = end_h if root.fate in _AT_THE_END or final is None else final.time_h
+        fate = root.fate if root.fate is not None else root.stage
+        when = end_h if fate in _AT_THE_END or final is None else final.time_h
         agency = final.agency if final is not None else ""
-        detail = f"{root.fate.label}; true={root.true}"
-        rows.append(Entry(when, "ended", root.id, root.id, agency, root.place, detail))
+        detail = f"{fate.label}; true={root.true}"
+        counts = (f"true_tips_{fate.name.lower()}",) if root.true else ()
+        rows.append(Entry(when, "ended", root.id, root.id, agency, root.place, detail, counts))
     return rows
 
 
@@ -257,6 +244,7 @@ def ledger_rows(trace: Trace) -> list[dict[str, object]]:
             "agency": e.agency,
             "place": e.place,
             "detail": e.detail,
+            "counts": _COUNTS_SEPARATOR.join(e.counts),
         }
         for e in trace.entries
     ]
@@ -280,50 +268,35 @@ def write_ledger(trace: Trace, path: str | Path, fmt: str = "csv") -> Path:
 
 # --- agreement with the record ---------------------------------------------------------------
 
-#: Ledger events counted one for one by a record counter.
-_ONE_FOR_ONE = {
-    "forgotten": "tips_forgotten",
-    "lost": "tips_lost_in_channel",
-    "translated": "tips_translated",
-    "misread": "tips_misread",
-    "dismissed": "tips_dismissed",
-    "db_entered": "db_writes",
-    "db_skipped": "db_writes_skipped",
-    "db_alert": "db_alerts",
-    "raid_planned": "raids_planned",
-    "raid_deferred": "raids_deferred_night",
-    "raid": "raids_done",
-    "stop": "stops",
-    "capture": "captured",
-}
-
 
 def ledger_counts(rows: Iterable[dict[str, object]]) -> dict[str, int]:
     """Recount the record's counters from ledger rows (as written to, or read from, a file).
 
+    Every row names the counters it added one to (its ``counts`` column), so the recount reads
+    no free text.
+
     Returns:
         For each counter the ledger can vouch for, the count the rows imply.
     """
-    events: Counter[str] = Counter()
     counts: Counter[str] = Counter()
+    captured = 0
     for row in rows:
-        event, detail = str(row["event"]), str(row["detail"])
-        events[event] += 1
-        if event == "created":
-            counts["tips_true" if detail.endswith("true=True") else "tips_false"] += 1
-        elif event == "raid" and not detail.endswith(": captured"):
-            counts["raids_empty"] += 1
-        elif event == "stop" and detail.startswith("released"):
-            counts["stops_released"] += 1
-        elif event == "ended" and detail.endswith("true=True"):
-            label = detail.rsplit(";", 1)[0]
-            counts[f"true_tips_{label.replace(' ', '_')}"] += 1
-    for event, counter in _ONE_FOR_ONE.items():
-        counts[counter] = events[event]
-    counts["fugitive_moves"] = max(events["move"] - 1, 0)  # the first arrival is not a move
-    for fate in TRUE_TIP_FATES:
-        counts.setdefault(f"true_tips_{fate.name.lower()}", 0)
-    return dict(counts)
+        names = row.get("counts") or ()
+        if isinstance(names, str):
+            names = names.split(_COUNTS_SEPARATOR) if names else ()
+        if isinstance(names, list | tuple):
+            counts.update(str(n) for n in names)
+        captured += row["event"] == "capture"
+    vouched = {name: counts.get(name, 0) for name in VOUCHED}
+    vouched["captured"] = captured
+    return vouched
+
+
+#: The counters every ledger row accounts for (the hour counters and copies are not rows).
+VOUCHED: tuple[str, ...] = (
+    *(c for c in COUNTERS if not c.endswith("_hours") and c not in ("tip_copies", "triages")),
+    *(f"true_tips_{fate.name.lower()}" for fate in TRUE_TIP_FATES),
+)
 
 
 def disagreements(trace: Trace) -> list[str]:
@@ -334,69 +307,3 @@ def disagreements(trace: Trace) -> list[str]:
         for key, value in sorted(counts.items())
         if value != trace.record.get(key)
     ]
-
-
-# --- writing a trace to a folder --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TraceFiles:
-    """The files ``sim trace`` writes for one replication."""
-
-    ledger: Path
-    timeline_png: Path
-    timeline_svg: Path
-    story: Path
-
-
-def parse_days(text: str) -> tuple[int, int]:
-    """Parse a window of story days: ``"3"`` or ``"0-10"`` (inclusive).
-
-    Raises:
-        ValueError: the text is not of that form.
-    """
-    first, sep, last = text.partition("-")
-    try:
-        a = int(first)
-        b = int(last) if sep else a
-    except ValueError:
-        raise ValueError(f"{text!r} is not a day or a range of days such as 0-10") from None
-    if a < 0 or b < a:
-        raise ValueError(f"{text!r}: give days FIRST-LAST with 0 <= FIRST <= LAST, e.g. 0-10")
-    return a, b
-
-
-def write_trace(
-    trace: Trace,
-    folder: str | Path,
-    fmt: str = "csv",
-    days: tuple[int, int] | None = None,
-    office_hours_of: str | None = None,
-) -> TraceFiles:
-    """Write a replication's ledger, timeline (PNG and SVG) and story into ``folder``.
-
-    Args:
-        trace: the replication (see :func:`trace`).
-        folder: the output folder (created if missing).
-        fmt: ledger format, ``csv`` or ``jsonl``.
-        days: story days to show on the timeline (default: the whole run).
-        office_hours_of: the agency whose office hours the timeline shades.
-    """
-    # Imported here: the plots and the story read traces, so they cannot be imported above.
-    from sim.outputs.plots.save import save_figure
-    from sim.outputs.plots.style import Provenance
-    from sim.outputs.plots.timeline import timeline
-    from sim.outputs.story import tell
-
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    ledger = write_ledger(trace, out / f"ledger.{fmt}", fmt)
-    provenance = Provenance(
-        ((trace.scenario, trace.scenario_hash),), trace.seed, replication=trace.replication
-    )
-    figure = timeline(trace, provenance, days=days, office_hours_of=office_hours_of)
-    png, svg = save_figure(figure, out, "timeline")
-    story = out / "story.txt"
-    with atomic_writer(story) as stream:
-        stream.write("\n".join(tell(trace)) + "\n")
-    return TraceFiles(ledger, png, svg, story)

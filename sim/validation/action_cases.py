@@ -289,4 +289,100 @@ STOPS_AND_FLAG = Case(
     simulate=_stops_and_flag,
 )
 
-ACTION_CASES: tuple[Case, ...] = (NIGHT_RULE, TRANSLATOR_POOL, TWO_HOUSES, STOPS_AND_FLAG)
+# --- containment: a watched address holds him, but he slips out at a rate -----------------------
+
+#: The containment's slip-out rate (per hour), the hour of the tip (Monday 22:00) and the ban's end.
+SLIP_RATE, TIP_AT, BAN_END = 0.15, 22.0, 29.0
+#: Walking in: he goes out at 21:00 (within a minute) for exactly 3 hours, so he is back at 00:00.
+OUT_FROM, OUT_HOURS = "21:00", 3.0
+
+
+def _containment_doc(rate: float, goes_out: bool) -> dict[str, object]:
+    fugitive: dict[str, object] = {
+        "name": NAME,
+        "safe_houses": {"a": {"place": "A"}, "b": {"place": "B"}},
+        "start_house": "a",
+        "dwell": "100000d",
+    }
+    if goes_out:
+        fugitive["outings"] = {
+            "rate": "1000/h",
+            "starts": {"from": OUT_FROM, "until": "21:01"},
+            "duration": hours(OUT_HOURS),
+            "haunts": {"friend": {"place": "B"}},
+        }
+    return document(
+        BAN_END + 2,
+        {"Police": searcher()},
+        fugitive=fugitive,
+        events=[dated_tip(TIP_AT, "Police", house="a")],
+        raids={
+            "night_rule": {
+                "from": "21:00",
+                "until": "05:00",
+                "containment": {"escape_rate": per_hour(rate)},
+            }
+        },
+    )
+
+
+def _walked_in_survival(rate: float) -> float:
+    """P(still inside at the search) for one back home at 00:00 plus U(0, 1 min)."""
+    inside = BAN_END - (TIP_AT - 1 + OUT_HOURS)  # 5 hours, less the minute's jitter
+    jitter = 1 / 60
+    return math.exp(-rate * inside) * (math.exp(rate * jitter) - 1) / (rate * jitter)
+
+
+def _containment(seed: int, runs: int, wrong: bool, alpha: float) -> list[Check]:
+    rate = SLIP_RATE * (0.75 if wrong else 1.0)
+    inside = records(scenario(_containment_doc(rate, goes_out=False)), seed, runs)
+    walked = records(scenario(_containment_doc(rate, goes_out=True)), seed + 1, runs)
+    caught_inside = sum(int(r["captured"]) for r in inside)
+    caught_walked = sum(int(r["captured"]) for r in walked)
+    ends = [int(r["captured"]) + int(r["containment_escapes"]) for r in inside + walked]
+    return [
+        binomial_check(
+            "P(found | inside when the search is deferred)",
+            caught_inside,
+            runs,
+            math.exp(-SLIP_RATE * (BAN_END - TIP_AT)),
+            alpha,
+        ),
+        binomial_check(
+            "P(found | walked in at 00:00)",
+            caught_walked,
+            runs,
+            _walked_in_survival(SLIP_RATE),
+            alpha,
+        ),
+        exact_check(
+            "captures + slip-outs per run", ends, [1] * len(ends), "found, or slipped out once"
+        ),
+    ]
+
+
+CONTAINMENT = Case(
+    key="containment",
+    title="Containment of a watched address overnight",
+    mechanism=(
+        "A tip at Monday 22:00 names his safe house; the search waits for the end of the ban "
+        "(05:00) and the address is watched meanwhile, with a slip-out rate γ = 0.15/h. He is "
+        "either inside from the start, or out at a friend's from 21:00 and back at 00:00."
+    ),
+    formula=(
+        "P(found) = e^{−γ·7 h} if inside when the search is deferred; e^{−γ·(5 h − U)} with U "
+        "uniform on one minute if he walks in at 00:00 (the watch holds whoever is inside)"
+    ),
+    wrong="he slips out at 0.75 γ",
+    runs=3000,
+    tests=2,
+    simulate=_containment,
+)
+
+ACTION_CASES: tuple[Case, ...] = (
+    NIGHT_RULE,
+    TRANSLATOR_POOL,
+    TWO_HOUSES,
+    STOPS_AND_FLAG,
+    CONTAINMENT,
+)
