@@ -24,6 +24,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Generator
 from functools import cached_property
+from typing import Protocol
 
 import simpy
 
@@ -33,6 +34,7 @@ from sim.model.channel import Channel
 from sim.model.context import Context
 from sim.model.database import Database
 from sim.model.desk import BulkLine, Desk
+from sim.model.grounds import DETAIN, NONE, REPORT, Ground
 from sim.model.noise import NoiseTip
 from sim.model.observe import Seen
 from sim.model.raid import RaidOffice
@@ -43,6 +45,14 @@ from sim.names.matchers import matcher_of
 from sim.names.variants import write_name
 from sim.scenario.schema import Agency as AgencySpec
 from sim.scenario.schema import convention_of
+
+
+class Decider(Protocol):
+    """What decides whether an agency enters him as wanted on a tip it keeps."""
+
+    def consider(self, agency: Agency, tip: Tip) -> None:
+        """``agency`` has kept ``tip``: apply its rules that raise records."""
+        ...
 
 
 class Agency:
@@ -86,6 +96,7 @@ class Agency:
         self.variation = variation
         self.files = Register(matcher_of(spec.matcher, spec.normalise), spec.wanted)
         self.raids: RaidOffice | None = None  # set when the raid office exists
+        self.decisions: Decider | None = None  # set when the agency has rules that raise records
         self.out: list[Channel] = []
         self.reads: list[Database] = []
         self.hits: list[Database] = []
@@ -94,7 +105,7 @@ class Agency:
         self._escalation = spec.escalation
         self.register_changes: list[float] = []  # when registers change (set by the model)
         self._open_places: frozenset[str] = frozenset()  # see ready()
-        self._feeds_alerts = False
+        self._may_lead_on = False
         # Believed false tips settled on arrival: (triage end, the tip when tracing, missed
         # match?, database writes skipped)
         self._quiet: list[tuple[float, Tip | None, bool, int]] = []
@@ -128,6 +139,11 @@ class Agency:
         """How it spells names (``names:NAME``)."""
         return self.ctx.streams.stream(f"names:{self.name}")
 
+    @cached_property
+    def raises_stream(self) -> Stream:
+        """Its decisions to enter him as wanted, and their delays (``agency:NAME.raises``)."""
+        return self.ctx.streams.stream(f"agency:{self.name}.raises")
+
     def ready(self) -> None:
         """Wiring is done: note what decides whether a believed false tip can lead anywhere."""
         # Places about which some channel carries a tip nobody identified (filters "all" and
@@ -136,7 +152,10 @@ class Agency:
             *(ch.unidentified_places(self.ctx.geography.places) for ch in self.out)
         )
         feeds = self.feeds if self.feeding.when != "wanted" else []
-        self._feeds_alerts = any(db.alert_targets for db in feeds)
+        # A believed false tip may lead on through a database that alerts; and when records are
+        # raised by decisions, registers change at moments nobody knows in advance, so no false
+        # tip can be settled on arrival (see _leads_nowhere).
+        self._may_lead_on = any(db.alert_targets for db in feeds) or self.ctx.records_decided
 
     def connect(self, databases: dict[str, Database]) -> None:
         """Wire the databases this agency reads, queries by hit/no-hit, or feeds."""
@@ -184,6 +203,38 @@ class Agency:
             if db.matches(name):
                 return db.hit_delay()
         return None
+
+    def direct_ground(self, name: str | None) -> Ground:
+        """The strongest ground of the records it sees without a hop (own files and reads)."""
+        if not self.ctx.weak_grounds:  # every record detains: recognised is a ground to detain
+            return DETAIN if self.recognises(name) else NONE
+        return max((self.files.ground(name), *(db.files.ground(name) for db in self.reads)))
+
+    def grounds(self, name: str | None) -> tuple[float, Ground] | None:
+        """Hours until the strongest ground on which ``name`` is recorded is known here, and it.
+
+        Own files and databases read answer at once; a hit/no-hit database with a stronger
+        ground answers after a round trip to its owner (as :meth:`identify`). None when no
+        record it sees matches.
+        """
+        if not self.ctx.weak_grounds:
+            delay = self.identify(name)
+            return None if delay is None else (delay, DETAIN)
+        direct = self.direct_ground(name)
+        if direct is not DETAIN:
+            for db in self.hits:
+                ground = db.files.ground(name)
+                if ground > direct:
+                    return db.hit_delay(), ground
+        return (0.0, direct) if direct else None
+
+    def reported_to(self, name: str) -> list[str]:
+        """The keepers of the registers it sees that hold ``name`` for a discreet check."""
+        keepers = {self.name} if self.files.ground(name) is REPORT else set()
+        for db in (*self.reads, *self.hits):
+            if db.spec.owner and db.files.ground(name) is REPORT:
+                keepers.add(db.spec.owner)
+        return sorted(keepers)  # sorted: set order must not decide who is told first
 
     # --- a tip's visit ------------------------------------------------------------------------
 
@@ -249,12 +300,16 @@ class Agency:
     def _visit(self, tip: Tip, drawn: NoiseTip | None) -> Generator[simpy.Event, object, None]:
         """The tip's passage through this agency, in the order DESIGN.md §2.3 tells it."""
         env = self.env
-        if self._escalation is not None and (tip.identified or self.recognises(self.written(tip))):
-            # The officer who reads a wanted name calls at once (Committee P's view after the
-            # Mechelen case, FACTS §5): no office hours, no queue, no forgetting.
-            self.ctx.seen.note(Seen.ESCALATED, tip, self.name)
-            self._act(tip, identified=True, urgent=True)
-            return
+        if self._escalation is not None:
+            ground = tip.identified
+            if ground is not DETAIN:
+                ground = max(ground, self.direct_ground(self.written(tip)))
+            if ground:
+                # The officer who reads a wanted name calls at once (Committee P's view after
+                # the Mechelen case, FACTS §5): no office hours, no queue, no forgetting.
+                self.ctx.seen.note(Seen.ESCALATED, tip, self.name)
+                self._act(tip, ground, urgent=True)
+                return
         tip.waits(Fate.AWAITING_TRIAGE)
         triage = drawn.triage if drawn else self.spec.triage_time.sample(self.triage_stream)
         _start, done = self.desk.admit(env.now, triage)  # office hours, the line, the triage
@@ -268,13 +323,17 @@ class Agency:
         yield env.timeout(done - env.now)
         if not self._kept(tip, drawn):
             return
+        if self.decisions is not None:  # it may enter him as wanted on what the tip says
+            self.decisions.consider(self, tip)
         name = self.written(tip)
         identified = tip.identified
-        if not identified:
-            delay = self.identify(name)
-            if delay:  # a hit/no-hit answer: the owner sends the record's content later
-                yield env.timeout(delay)
-            identified = delay is not None
+        if identified is not DETAIN:  # a ground to detain is the strongest: nothing to look up
+            found = self.grounds(name)
+            if found is not None:
+                delay, ground = found
+                if delay:  # a hit/no-hit answer: the owner sends the record's content later
+                    yield env.timeout(delay)
+                identified = max(identified, ground)
         self._act(tip, identified)
 
     def _kept(self, tip: Tip, drawn: NoiseTip | None) -> bool:
@@ -302,15 +361,16 @@ class Agency:
 
         It leads nowhere when no register changes before its triage ends at ``done`` (so what
         can be identified then can be identified now), nobody can identify the name, no channel
-        carries an unidentified tip about that place, and it feeds no database that raises
-        alerts. Its effects (the verdict on the name, the database entries) then happen at
+        carries an unidentified tip about that place, it feeds no database that raises alerts,
+        and no rule of the scenario raises records (which change registers at moments not known
+        in advance). Its effects (the verdict on the name, the database entries) then happen at
         ``done`` without an event: they are written down now and counted at the end of the run
         if ``done`` came before it.
         """
         changes = self.register_changes
         if changes and bisect_right(changes, self.env.now) != bisect_right(changes, done):
             return False
-        if place in self._open_places or self._feeds_alerts:
+        if place in self._open_places or self._may_lead_on:
             return False
         return not self.identify_quietly(name)
 
@@ -337,13 +397,17 @@ class Agency:
 
     # --- acting on it -------------------------------------------------------------------------
 
-    def _act(self, tip: Tip, identified: bool, urgent: bool = False) -> None:
-        """After triage (or at once when escalated): search, pass the tip on, feed databases."""
+    def _act(self, tip: Tip, identified: Ground, urgent: bool = False) -> None:
+        """After triage (or at once when escalated): search, pass the tip on, feed databases.
+
+        Only a ground to detain leads to a search: a record that watches or reports makes the
+        name recognised (and passed on) but gives no ground to enter an address.
+        """
         tip.identified = identified
         self._note_identification(tip, identified)
         raids = self.raids
         searches = (
-            identified
+            identified is DETAIN
             and self.raid_teams is not None
             and raids is not None
             and tip.place in self.jurisdiction
@@ -353,7 +417,7 @@ class Agency:
         passed_on = self._pass_on(tip, urgent) + self._feed(tip, identified)
         self._conclude(tip, identified, searches, passed_on)
 
-    def _note_identification(self, tip: Tip, identified: bool) -> None:
+    def _note_identification(self, tip: Tip, identified: Ground) -> None:
         also: tuple[str, ...] = ()
         if tip.names_other:  # somebody else's name: linking it to a wanted record is false
             also = ("name_false_links",) if identified else ()
@@ -373,7 +437,7 @@ class Agency:
                 sent += 1
         return sent
 
-    def _feed(self, tip: Tip, identified: bool) -> int:
+    def _feed(self, tip: Tip, identified: Ground) -> int:
         """Write the tip to the databases this agency feeds; count the entries that raise alerts."""
         if self.feeding.when == "wanted" and not identified:
             return 0
@@ -383,7 +447,7 @@ class Agency:
             alerting += db.write(tip, self) and bool(db.alert_targets)
         return alerting
 
-    def _conclude(self, tip: Tip, identified: bool, searches: bool, passed_on: int) -> None:
+    def _conclude(self, tip: Tip, identified: Ground, searches: bool, passed_on: int) -> None:
         """How this copy ends here."""
         ctx = self.ctx
         if searches:

@@ -15,6 +15,7 @@ import simpy
 
 from sim.core.clock import Calendar
 from sim.core.streams import Streams
+from sim.model.grounds import Ground
 from sim.model.observe import Observations
 from sim.model.places import Geography
 from sim.model.tip import Tip, TipBook
@@ -60,6 +61,14 @@ class Service(Protocol):
         """Hours until ``name`` is recognised as wanted here (0: at once; None: never)."""
         ...
 
+    def grounds(self, name: str | None) -> tuple[float, Ground] | None:
+        """Hours until the strongest ground on which ``name`` is recorded is known, and it."""
+        ...
+
+    def reported_to(self, name: str) -> list[str]:
+        """The keepers of the registers it sees that hold ``name`` for a discreet check."""
+        ...
+
 
 Receiver = Service  # what a channel or a database hands a tip to
 
@@ -91,6 +100,10 @@ class Context:
         directory: the agencies, by name and by zone.
         wanted_anywhere: whether any register holds him as wanted (a tip naming him that nobody
             identifies then counts as a missed match).
+        weak_grounds: whether a record of the scenario may watch or report instead of detain
+            (otherwise every match is a ground to detain, and nothing needs looking up).
+        records_decided: whether rules of the scenario raise records on what services are told
+            (registers then change at moments not known in advance).
     """
 
     env: simpy.Environment
@@ -101,6 +114,8 @@ class Context:
     tips: TipBook
     directory: Directory = field(default_factory=Directory)
     wanted_anywhere: bool = False
+    weak_grounds: bool = False
+    records_decided: bool = False
 
     @property
     def now(self) -> float:

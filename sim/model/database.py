@@ -132,10 +132,11 @@ class Database:
         """An entry is made in a database that alerts: pass it on if it names someone wanted."""
         ctx = self.ctx
         ctx.seen.note(Seen.DB_ENTERED, entry, self.name, detail=writer)
-        if not self.matches(entry.name):
+        ground = self.files.ground(entry.name)
+        if not ground:
             ctx.tips.end(entry, Fate.MISREAD if entry.garbled else Fate.NAME_NOT_MATCHED)
             return
-        entry.identified = True
+        entry.identified = max(entry.identified, ground)
         delay = self.spec.alerts.delay.sample(self.stream) if self.spec.alerts else 0.0
         resolved = (self._target(t, entry.place) for t in self.alert_targets)
         targets = {t for t in resolved if t is not None} - {writer}

@@ -19,11 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from sim.core.streams import Stream
 from sim.model.context import Context, Service
 from sim.model.fugitive import Fugitive
+from sim.model.grounds import BY_WORD
 from sim.model.observe import Seen
 from sim.model.register import Register
+from sim.model.sources import Check
 from sim.model.tip import Tip
 from sim.names.conventions import FOR_LANGUAGE, convention
 from sim.names.variants import write_name
@@ -61,7 +62,7 @@ class Events:
         fugitive: Fugitive,
         keepers: dict[tuple[str, str], Keeper],
         deliver: Callable[[Tip, Service], None],
-        check: Callable[[Service, float, Stream], None],
+        check: Check,
         variation: float,
     ) -> None:
         self.events = events
@@ -118,12 +119,14 @@ class Events:
         writer = keeper.writer
         written = flag.name if flag.verbatim or writer is None else writer.write_name(flag.name)
         seen = self.ctx.seen
+        ground = BY_WORD[flag.action]
         if flag.ambiguous:
-            keeper.register.hold(flag.name, written)
+            keeper.register.hold(flag.name, written, ground, flag.holds)
             seen.note(Seen.FLAG_HELD, agency=keeper.name, detail=f"{written} (ambiguous identity)")
             return
-        keeper.register.flag(flag.name, written)
-        seen.note(Seen.FLAG, agency=keeper.name, detail=written)
+        keeper.register.flag(flag.name, written, ground, flag.holds)
+        detail = written if flag.action == "detain" else f"{written} ({flag.action})"
+        seen.note(Seen.FLAG, agency=keeper.name, detail=detail)
         if flag.name in self.fugitive.names:
             self.ctx.wanted_anywhere = True
 
@@ -145,7 +148,9 @@ class Events:
     def _tip(self, spec: DatedTip) -> None:
         fugitive = self.fugitive
         agency = self.ctx.directory.agencies[spec.to]
-        if spec.current:
+        if spec.news is not None and not (spec.current or spec.place or spec.house):
+            place, house = "", None  # news only: what he did, not where he is (a true tip)
+        elif spec.current:
             place, house = fugitive.place, fugitive.house
         elif spec.house is not None:
             place, house = fugitive.address_place(spec.house), spec.house
@@ -154,14 +159,18 @@ class Events:
             house = fugitive.house if place == fugitive.place else None
         else:  # the schema refuses a tip with no place, house or current
             raise ValueError("a dated tip gives a place, a house or current: true")
-        true = place == fugitive.place and house == fugitive.house
+        true = (place == fugitive.place and house == fugitive.house) or not place
         language = spec.language or agency.language
         name = spec.name
         if name is None:
             name = self._written(agency, fugitive.spec.name, language)
         ctx = self.ctx
         tip = ctx.tips.new("event", ctx.now, place, house, name, true, language)
-        detail = f"event; true={true}" if ctx.seen.tracing else ""
+        if spec.news is not None:
+            ctx.tips.tell(tip, spec.news)
+        detail = ""
+        if ctx.seen.tracing:
+            detail = f"event; news={spec.news}; true={true}" if spec.news else f"event; true={true}"
         ctx.seen.note(
             Seen.CREATED, tip, also=("tips_true" if true else "tips_false",), detail=detail
         )
@@ -179,5 +188,6 @@ class Events:
         return write_name(name, writer, self.names, 0.0, self.variation)
 
     def _stop(self, spec: DatedStop) -> None:
-        if self.fugitive.place == spec.place:
-            self.check(self.ctx.directory.agencies[spec.agency], spec.hold, self.stream)
+        fugitive = self.fugitive
+        if fugitive.place == spec.place and not fugitive.in_custody:
+            self.check(self.ctx.directory.agencies[spec.agency], spec.hold, self.stream, spec.name)

@@ -21,6 +21,11 @@ outing, the way home from a haunt), but slips out at the containment's rate (a h
 only while he is inside) and then flees to another safe house. The watch lasts until the search,
 so if he comes back to the address before then, it holds him again.
 
+**Custody.** A detention that ends before the horizon (:meth:`Fugitive.take_into_custody`) takes
+him out of the world for its length: nobody sees or stops him, searches find him gone, and his
+own plans wait. Released, he takes up his itinerary where it has got to (or stays where he was
+held until its next leg), or goes back to the safe house he lived in for a new stay.
+
 Randomness: ``fugitive.dwell`` (how long he stays), ``fugitive.route`` (where he goes next),
 ``fugitive.alert`` (whether and when a search near him makes him move), ``fugitive.outings`` and
 ``fugitive.slip_out`` are separate streams, so the k-th move of replication r happens at the same
@@ -59,7 +64,8 @@ class Fugitive:
         home: the safe house he sleeps at (he may be out at a haunt).
         left_at: when he last left each address (for near misses).
         path: every (model hour, place, address, reason) he arrived somewhere.
-        captured: set once he is taken.
+        captured: set once he is taken for good.
+        in_custody: set while a detention that will end holds him.
     """
 
     def __init__(self, spec: FugitiveSpec, ctx: Context, slip_rate: float = 0.0) -> None:
@@ -80,9 +86,13 @@ class Fugitive:
         self.left_at: dict[str, float] = {}
         self.path: list[tuple[float, str, str | None, str]] = []
         self.captured = False
+        self.in_custody = False
         self.on_itinerary = bool(spec.itinerary)
         self.watched: dict[str, float] = {}  # address -> model hour its watch ends
         self._listeners: list[Callable[[], None]] = []
+        self._custody_listeners: list[Callable[[], None]] = []
+        self._released: simpy.Event | None = None  # succeeds when a detention ends
+        self._due_leg: Stop | None = None  # the itinerary's leg that came due while he was held
         # His plans: when he next moves house (and why), goes out, comes back from an outing.
         self._move_at, self._move_why = _NEVER, ""
         self._outing_at = _NEVER
@@ -100,6 +110,10 @@ class Fugitive:
         """Call ``callback`` after every move (hazard clocks recompute their rate)."""
         self._listeners.append(callback)
 
+    def on_custody(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` when he is taken into custody and when he is released."""
+        self._custody_listeners.append(callback)
+
     def start(self) -> None:
         """Start his life: place him at the start and let him move."""
         self._life_process = self.env.process(self._life())
@@ -109,6 +123,8 @@ class Fugitive:
         env = self.env
         if self.spec.itinerary:
             yield from self._follow_itinerary()
+            if self.in_custody and self._released is not None:
+                yield self._released  # the itinerary ended while he was held
             if not self.houses or self.captured:
                 return
             self._free()
@@ -116,6 +132,9 @@ class Fugitive:
             self._settle(self.spec.start_house or self._first_house(), "start")
             self._plan_move(self.spec.dwell.sample(self.dwell_stream), "dwell over")
         while not self.captured:
+            if self.in_custody and self._released is not None:
+                yield self._released  # his plans wait for the end of the detention
+                continue
             at, act = self._next_plan()
             try:
                 yield env.timeout(at - env.now) if at < _NEVER else env.event()
@@ -140,6 +159,9 @@ class Fugitive:
                 yield env.timeout(t - env.now)
                 if self.captured:
                     return
+                if self.in_custody:  # held: he takes the leg up when released
+                    self._due_leg = leg
+                    continue
                 self._arrive_leg(leg)
 
     def _arrive_leg(self, leg: Stop) -> None:
@@ -289,7 +311,9 @@ class Fugitive:
 
     def alert(self, place: str, house: str | None) -> None:
         """A raid or visible search at ``house``/``place``: maybe move away after a delay."""
-        if self.captured or self.on_itinerary or not self.houses or not self.near(place, house):
+        if self.captured or self.in_custody or self.on_itinerary or not self.houses:
+            return
+        if not self.near(place, house):
             return
         alert = self.spec.alert
         if not self.alert_stream.chance(alert.probability):
@@ -307,12 +331,51 @@ class Fugitive:
             True when he leaves; False when he cannot (taken, on his itinerary, or with no other
             safe house to go to).
         """
-        if self.captured or self.on_itinerary or len(self.houses) <= 1:
+        if self.captured or self.in_custody or self.on_itinerary or len(self.houses) <= 1:
             return False
         self._move_why = why
         self._move(forced=True)
         self._replan()
         return True
+
+    # --- custody ------------------------------------------------------------------------------
+
+    def take_into_custody(self, until: float) -> None:
+        """He is held until model hour ``until`` (a detention that ends before the horizon)."""
+        self.in_custody = True
+        self.visibility = 0.0  # nobody sees or stops a man in custody
+        self._outing_at = self._back_at = _NEVER
+        self._released = self.env.event()
+        self._arrive(self.place, None, "taken into custody")
+        for callback in self._custody_listeners:
+            callback()
+        self.env.timeout(until - self.env.now).callbacks.append(self._release)
+        if not self.on_itinerary:
+            self._replan()
+
+    def _release(self, _timer: object = None) -> None:
+        """The detention ends: back to his itinerary, or to the safe house he lived in."""
+        if self.captured:
+            return
+        self.in_custody = False
+        self.visibility = 1.0
+        self.ctx.seen.note(Seen.RELEASED, place=self.place)
+        if self.on_itinerary:
+            leg, self._due_leg = self._due_leg, None
+            if leg is not None:
+                self._arrive_leg(leg)
+            else:
+                self._arrive(self.place, None, "released")
+        else:
+            self._settle(self.home or self._first_house(), "released")
+            self._plan_move(self.spec.dwell.sample(self.dwell_stream), "dwell over")
+        for callback in self._custody_listeners:
+            callback()
+        released, self._released = self._released, None
+        if released is not None:
+            released.succeed()
+
+    # --- containment ----------------------------------------------------------------------
 
     def watch(self, address: str, until: float) -> None:
         """Watch ``address`` until model hour ``until`` (the search): see the module docstring."""

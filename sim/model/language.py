@@ -17,6 +17,7 @@ import simpy
 
 from sim.core.clock import WorkingHours
 from sim.model.context import Context, Receiver
+from sim.model.grounds import NONE
 from sim.model.identity import garble
 from sim.model.observe import Seen
 from sim.model.tip import Fate, Tip
@@ -89,7 +90,7 @@ class LanguageDesk:
         if tip.name is not None and stream.chance(self.spec.misread_name_share):
             tip.name = garble(tip.name, stream)
             tip.garbled = True
-            tip.identified = False  # the reader no longer sees the wanted name
+            tip.identified = NONE  # the reader no longer sees the wanted name
             detail = f"name read as {tip.name}"
         else:
             near = self.ctx.geography.neighbours.get(tip.place) or (tip.place,)

@@ -19,7 +19,7 @@ from sim.model.tip import Tip
 class Seen(Enum):
     """The kinds of observation; the value is the ledger's event name and the counters it adds."""
 
-    CREATED = ("created", ())  # the caller adds tips_true or tips_false
+    CREATED = ("created", ())  # tips_true or tips_false (and reports_from_checks) by the caller
     ARRIVED = ("arrived", ())
     DUPLICATE = ("duplicate", ("tips_duplicate",))
     ESCALATED = ("escalated", ("tips_escalated",))
@@ -41,11 +41,15 @@ class Seen(Enum):
     RAID_DEFERRED = ("raid_deferred", ("raids_deferred_night",))
     RAID = ("raid", ("raids_done",))  # raids_empty, raids_near_miss... as the search went
     CONTAINMENT_ESCAPE = ("containment_escape", ("containment_escapes",))
-    CAPTURE = ("capture", ())
+    CAPTURE = ("capture", ("detentions",))  # the detention that holds him to the end
+    DETAINED = ("detained", ("detentions",))  # a detention that will end before the horizon
+    RELEASED = ("released", ("releases",))
     STOP = ("stop", ("stops",))  # stops_released when he was let go
     MOVE = ("move", ())  # fugitive_moves for every arrival after the first
     ALERTED = ("alerted", ("alert_moves",))
     FLAG = ("flag", ())
+    RECORD_RAISED = ("record_raised", ("records_raised",))  # a decision entered him as wanted
+    RAISE_DECLINED = ("raise_declined", ())  # a decision not to
     FLAG_HELD = ("flag_held", ())
     LINK = ("link", ())
 

@@ -18,7 +18,7 @@ from sim.model.curfew import NightRule
 from sim.model.noise import NoisePlan, Reader
 from sim.model.places import Geography
 from sim.names.population import others
-from sim.scenario.schema import LOCAL, OfficeHours, Scenario
+from sim.scenario.schema import LOCAL, Flag, OfficeHours, Raise, Scenario
 from sim.scenario.schema import Agency as AgencySpec
 
 
@@ -38,6 +38,10 @@ class Plan:
         night_rule: the ban on night searches (None: none).
         noise: the noise sources.
         readers: for each agency (by number), how it triages false tips.
+        weak_grounds: some record may watch or report instead of detain.
+        records_decided: some agency has rules that raise records.
+        detentions_end: some record says how long a detention on it lasts (else every
+            detention holds him to the horizon, as a capture).
     """
 
     scenario: Scenario
@@ -51,6 +55,9 @@ class Plan:
     night_rule: NightRule | None
     noise: tuple[NoisePlan, ...]
     readers: tuple[Reader, ...]
+    weak_grounds: bool = False
+    records_decided: bool = False
+    detentions_end: bool = False
 
 
 def plan_of(scenario: Scenario) -> Plan:
@@ -98,7 +105,20 @@ def _plan(key: _Key) -> Plan:
             _noise(sc, calendar, geography, names, local, i) for i in range(len(sc.tips.noise))
         ),
         readers=tuple(_reader(a) for a in sc.agencies.values()),
+        **_record_features(sc),
     )
+
+
+def _record_features(sc: Scenario) -> dict[str, bool]:
+    """Which of the record features the scenario uses (the others cost nothing per tip)."""
+    flags = [e.flag for e in sc.events if e.flag is not None]
+    rules = [rule for a in sc.agencies.values() for rule in a.raises]
+    entries: list[Flag | Raise] = [*flags, *rules]
+    return {
+        "weak_grounds": any(entry.action != "detain" for entry in entries),
+        "records_decided": bool(rules),
+        "detentions_end": any(entry.holds is not None for entry in entries),
+    }
 
 
 def working_hours(calendar: Calendar, spec: OfficeHours | None) -> WorkingHours | None:

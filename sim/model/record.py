@@ -52,6 +52,10 @@ COUNTERS: tuple[str, ...] = (
     "translation_wait_hours",
     "fugitive_moves",
     "alert_moves",
+    "reports_from_checks",
+    "records_raised",
+    "detentions",
+    "releases",
 )
 
 #: The fates counted for true tips (the tip-loss waterfall), in order of progress.
@@ -112,6 +116,10 @@ class Counters:
     translation_wait_hours: float
     fugitive_moves: int
     alert_moves: int
+    reports_from_checks: int
+    records_raised: int
+    detentions: int
+    releases: int
 
     def __init__(self) -> None:
         for name in COUNTERS:

@@ -9,13 +9,16 @@ what the scenario alone fixes is prepared once per process (:mod:`sim.model.plan
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import simpy
 
-from sim.core.streams import Streams
+from sim.core.streams import Stream, Streams
 from sim.model.agency import Agency
 from sim.model.channel import Channel
 from sim.model.context import Context, Directory
 from sim.model.database import Database
+from sim.model.decisions import Decisions
 from sim.model.events import Events, Keeper
 from sim.model.fugitive import Fugitive
 from sim.model.language import LanguageDesk
@@ -67,6 +70,8 @@ class Model:
         )
         self.calendar = self.plan.calendar
         self.geography = self.plan.geography
+        self.ctx.weak_grounds = self.plan.weak_grounds
+        self.ctx.records_decided = self.plan.records_decided
         self.capture_time: float | None = None
         self.capture_how = ""
         self.capture_by = ""
@@ -120,7 +125,7 @@ class Model:
         for agency in self.agencies.values():
             agency.raids = self.raids
             agency.ready()
-        check = stop_check(self.fugitive, ctx, self.capture)
+        check = stop_check(self.fugitive, ctx, self.capture, self.language.deliver)
         tips = sc.tips
         self.sources: list[Source] = [
             *(SightingSource(i, s, ctx, self.fugitive) for i, s in enumerate(tips.sightings)),
@@ -141,18 +146,64 @@ class Model:
             agency.register_changes = changes
         names = set(self.fugitive.names)
         ctx.wanted_anywhere = any(names & keeper.register.flagged for keeper in keepers.values())
+        self.keepers = keepers
+        if plan.records_decided:
+            decisions = Decisions(
+                ctx,
+                sc.fugitive.name,
+                {name: db.files for name, db in self.databases.items()},
+                self._wanted,
+            )
+            for agency in self.agencies.values():
+                if agency.spec.raises:
+                    agency.decisions = decisions
+
+    def _wanted(self) -> None:
+        self.ctx.wanted_anywhere = True
 
     # --- the run ----------------------------------------------------------------------------
 
     def capture(self, how: str, by: str) -> None:
-        """The fugitive is taken: the replication ends now."""
-        if self.fugitive.captured:
+        """The fugitive is taken: held to the horizon (the replication ends now), or for a while.
+
+        How long he is held is the longest hold of the records that are a ground to detain him,
+        in any register (once he is in custody, every ground against him counts): a record
+        without ``holds``, or none at all, holds him for good. A detention that ends before the
+        horizon takes him into custody and lets him go when it ends; ``captured`` means held at
+        the horizon.
+        """
+        fugitive = self.fugitive
+        if fugitive.captured or fugitive.in_custody:
             return
-        self.fugitive.captured = True
-        self.capture_time = self.env.now
+        now = self.env.now
+        hold = self._hold() if self.plan.detentions_end else None
+        if hold is not None and now + hold < self.scenario.horizon:
+            detail = f"{how}; held {hold:.1f}h" if self.ledger.tracing else ""
+            self.ledger.note(Seen.DETAINED, agency=by, place=fugitive.place, detail=detail)
+            fugitive.take_into_custody(now + hold)
+            return
+        fugitive.captured = True
+        self.capture_time = now
         self.capture_how, self.capture_by = how, by
-        self.ledger.note(Seen.CAPTURE, agency=by, place=self.fugitive.place, detail=how)
+        self.ledger.note(Seen.CAPTURE, agency=by, place=fugitive.place, detail=how)
         self.done.succeed()
+
+    @cached_property
+    def custody_stream(self) -> Stream:
+        """How long detentions last (``custody``), registered when first drawn from."""
+        return self.streams.stream("custody")
+
+    def _hold(self) -> float | None:
+        """Hours a detention now lasts (None: for good), from his records' holds."""
+        longest: float | None = None
+        stream = self.custody_stream
+        for keeper in self.keepers.values():
+            for name in self.fugitive.names:
+                for hold in keeper.register.detentions.get(name, ()):
+                    if hold is None:
+                        return None
+                    longest = max(longest or 0.0, hold.sample(stream))
+        return longest
 
     def _horizon(self, _event: simpy.Event) -> None:
         if not self.done.triggered:

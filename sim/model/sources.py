@@ -5,8 +5,8 @@
   commune.
 * **intercepts**: an intelligence service learns his current place at some rate, after a lag.
 * **stops**: a patrol stops him at some rate; the officer copies the name from his papers (typing
-  errors only) and checks what the agency can see. A wanted match within the hold time is a
-  capture on the spot; otherwise he is released.
+  errors only) and checks what the agency can see. A match within the hold time on a ground to
+  detain holds him; a discreet-check record reports where he was; otherwise he is released.
 * **noise**: false tips about random places (:mod:`sim.model.noise`); the few that travel on are
   handed to their service here, one at a time, at the moment each arrives.
 
@@ -24,6 +24,7 @@ from typing import Protocol
 from sim.core.streams import Stream
 from sim.model.context import Context, Service
 from sim.model.fugitive import Fugitive
+from sim.model.grounds import DETAIN, NONE, REPORT
 from sim.model.hazard import HazardClock
 from sim.model.noise import NoiseTip, Travelling
 from sim.model.observe import Seen
@@ -72,10 +73,16 @@ class Source:
         self.clock = HazardClock(ctx.env, self.when, self.rate_now, self.fire)
 
     def start(self, follows_fugitive: bool = True) -> None:
-        """Start the clock; recompute at window edges and, if tied to him, at each of his moves."""
+        """Start the clock; recompute at window edges and at his moves (or custody, if not tied).
+
+        A clock tied to him recomputes at each of his moves; one that is not, when he is taken
+        into custody and released.
+        """
         clock = self.clock
         if follows_fugitive:
             self.fugitive.listen(clock.update)
+        else:  # a source blind to where he is still falls silent while he is held
+            self.fugitive.on_custody(clock.update)
         for edge in self.window.edges():
             self.ctx.env.timeout(edge).callbacks.append(lambda _e: clock.update())
         clock.update()
@@ -173,7 +180,9 @@ class InterceptSource(Source):
         super().__init__(f"intercepts.{index}", spec, ctx, fugitive)
 
     def rate_now(self) -> float:
-        """The rate within the window (intercepts do not depend on the place)."""
+        """The rate within the window (intercepts do not depend on the place), none in custody."""
+        if self.fugitive.in_custody:
+            return 0.0
         return self.spec.rate if self.ctx.env.now in self.window else 0.0
 
     def fire(self) -> None:
@@ -195,7 +204,7 @@ class StopSource(PlaceSource):
         spec: Stops,
         ctx: Context,
         fugitive: Fugitive,
-        check: Callable[[Service, float, Stream], None],
+        check: Check,
     ) -> None:
         self.spec = spec
         self.rate = spec.rate
@@ -211,7 +220,7 @@ class StopSource(PlaceSource):
         else:
             agency = directory.agencies[self.spec.agency]
         if agency is not None:
-            self.check(agency, self.spec.hold, self.what)
+            self.check(agency, self.spec.hold, self.what, None)
 
 
 class TravellingNoise:
@@ -242,24 +251,43 @@ class TravellingNoise:
         self._schedule()
 
 
-def stop_check(
-    fugitive: Fugitive, ctx: Context, capture: Callable[[str, str], None]
-) -> Callable[[Service, float, Stream], None]:
-    """The check made at a stop: the officer reads his papers; a wanted match in time is a capture.
+#: A check: (agency, hold in hours, stream for the name on his papers, name the check reads).
+Check = Callable[[Service, float, Stream, "str | None"], None]
 
-    At Cambrai on 14 Nov 2015 he was held about 30 minutes and released: not in the French files
-    (FACTS.md §4).
+
+def stop_check(
+    fugitive: Fugitive,
+    ctx: Context,
+    capture: Callable[[str, str], None],
+    deliver: Callable[[Tip, Service], None],
+) -> Check:
+    """The check made at a stop: the officer reads his papers and looks the name up.
+
+    A match that comes within the hold decides by its ground (:mod:`sim.model.grounds`): a
+    ground to detain holds him (a capture, or a detention that ends, see :class:`Model`); a
+    discreet-check record lets him go and tells its register's keeper where he was; a watch
+    record lets him go. At Cambrai on 14 Nov 2015 he was held about 30 minutes and released:
+    not in the French files (FACTS.md §4).
     """
 
-    def check(agency: Service, hold: float, stream: Stream) -> None:
-        name = agency.write_name(fugitive.name_presented(stream.uniform()), heard=False)
-        delay = agency.identify(name)
+    def check(agency: Service, hold: float, stream: Stream, name: str | None = None) -> None:
+        shown = name if name is not None else fugitive.name_presented(stream.uniform())
+        written = agency.write_name(shown, heard=False)
+        found = agency.grounds(written)
+        ground = found[1] if found is not None and found[0] <= hold else NONE
         seen = ctx.seen
-        if delay is not None and delay <= hold:
+        if ground is DETAIN:
             seen.note(Seen.STOP, agency=agency.name, place=fugitive.place, detail="captured")
             capture("stop", agency.name)
             return
-        why = "not in the files he checked" if delay is None else "the answer came too late"
+        if found is None:
+            why = "not in the files he checked"
+        elif ground is NONE:
+            why = "the answer came too late"
+        elif ground is REPORT:
+            why = "a discreet check: reported"
+        else:
+            why = "recognised, but no record of him is a ground to hold him"
         seen.note(
             Seen.STOP,
             agency=agency.name,
@@ -267,5 +295,20 @@ def stop_check(
             detail=f"released: {why}",
             also=("stops_released",),
         )
+        if ground is REPORT:
+            report(agency, written)
+
+    def report(agency: Service, written: str) -> None:
+        """A discreet check: the keeper of each reporting register learns where he was seen."""
+        for keeper in agency.reported_to(written):
+            tip = ctx.tips.new(
+                "check", ctx.now, fugitive.place, fugitive.house, written, True, agency.language
+            )
+            tip.identified = REPORT  # the report says whose record it is
+            detail = f"check by {agency.name}; true=True" if ctx.seen.tracing else ""
+            ctx.seen.note(
+                Seen.CREATED, tip, also=("tips_true", "reports_from_checks"), detail=detail
+            )
+            deliver(tip, ctx.directory.agencies[keeper])
 
     return check

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from sim.model.grounds import NONE, Ground
+
 
 class Fate(IntEnum):
     """How far a tip got, in increasing order of progress; a root keeps the maximum over copies.
@@ -71,7 +73,8 @@ class Tip:
             is written (in that agency's convention) the first time anyone needs it.
         true: hidden ground truth: the fugitive was at that address when observed.
         language: language the copy is written in.
-        identified: the sender had matched the name to a wanted identity (carried along).
+        identified: the ground on which a service matched the name to a record (carried along;
+            :data:`~sim.model.grounds.NONE`, which is falsy, while nobody has).
         garbled: the name was misread on the way.
         names_other: hidden ground truth: the name is somebody else's (a false link if matched).
         stage: where a live copy waits (its fate if the run ends before it moves on).
@@ -129,7 +132,7 @@ class Tip:
         self.heard: str | None = None
         self.true = true
         self.language = language
-        self.identified = False
+        self.identified: Ground = NONE
         self.garbled = False
         self.names_other = False
         self.stage = Fate.AWAITING_TRIAGE
@@ -191,9 +194,11 @@ class TipBook:
         true_roots: the true original tips, in the order they came into existence.
         roots: every original tip, when kept.
         copies: how many copies were made.
+        news: what a tip says he did (a word such as ``breach``), by original tip id: few tips
+            carry news, so it is kept here rather than on every copy.
     """
 
-    __slots__ = ("_keep", "_next_id", "copies", "live", "roots", "true_roots")
+    __slots__ = ("_keep", "_next_id", "copies", "live", "news", "roots", "true_roots")
 
     def __init__(self, keep_roots: bool = False) -> None:
         self._next_id = 0
@@ -202,6 +207,7 @@ class TipBook:
         self.true_roots: list[Tip] = []
         self.roots: list[Tip] = []
         self.copies = 0
+        self.news: dict[int, str] = {}
 
     def new(
         self,
@@ -223,6 +229,14 @@ class TipBook:
         if self._keep:
             self.roots.append(tip)
         return tip
+
+    def tell(self, tip: Tip, news: str) -> None:
+        """``tip`` (an original) says he did ``news``; every copy says the same."""
+        self.news[tip.root.id] = news
+
+    def news_of(self, tip: Tip) -> str | None:
+        """What ``tip`` says he did, or None (most tips say only where he is)."""
+        return self.news.get(tip.root.id) if self.news else None
 
     def copy(self, tip: Tip, now: float, language: str) -> Tip:
         """A copy of ``tip`` to pass on (a message, a database entry, an alert)."""

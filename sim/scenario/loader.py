@@ -41,6 +41,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from sim.core.distributions import KINDS as DISTRIBUTION_KINDS
 from sim.scenario.errors import (
@@ -817,7 +818,7 @@ def _canonical(value: Any) -> Any:
         return {
             (info.alias or name): _canonical(getattr(value, name))
             for name, info in type(value).model_fields.items()
-            if name != "sources"
+            if name != "sources" and not _new_at_default(value, name, info)
         }
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         # A distribution: its kind matters as much as its numbers (Fixed(6) is not Exponential(6)).
@@ -836,15 +837,28 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+def _new_at_default(block: BaseModel, name: str, info: FieldInfo) -> bool:
+    """True for a field added after the hash was defined that holds its default.
+
+    Such a field (marked :data:`sim.scenario.schema.NEW`) is left out, so that a scenario which
+    does not use it describes the same model, with the same hash, as before the field existed.
+    """
+    extra = info.json_schema_extra
+    if not isinstance(extra, dict) or not extra.get("new_field"):
+        return False
+    return bool(getattr(block, name) == info.get_default(call_default_factory=True))
+
+
 def scenario_hash(scenario: Scenario) -> str:
     """Return a stable content hash of a validated scenario (16 hex digits of SHA-256).
 
     Equal for two files that describe the same model however they are written (layout, comments,
-    key order, units, ``extends``, defaults spelled out or not) and blind to notes: ``sources``
-    and the top-level ``description``. Any model number, name or setting changes it. Results are
-    stored under this hash.
+    key order, units, ``extends``, defaults spelled out or not) and blind to notes: ``sources``,
+    the top-level ``description`` and the ``outcome`` words. Any model number, name or setting
+    changes it. Results are stored under this hash.
     """
     content = _canonical(scenario)
     content.pop("description", None)
+    content.pop("outcome", None)  # words for reports, like the description
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

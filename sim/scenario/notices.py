@@ -34,7 +34,7 @@ class ScenarioWarning(UserWarning):
 
 def notices(scenario: Scenario) -> list[Finding]:
     """Everything in ``scenario`` that can never take effect, in the order of the file's keys."""
-    return [*_after_the_end(scenario), *_names_no_one_bears(scenario)]
+    return [*_after_the_end(scenario), *_names_no_one_bears(scenario), *_news_unheard(scenario)]
 
 
 def _when(moment: datetime) -> str:
@@ -115,3 +115,26 @@ def _names_no_one_bears(scenario: Scenario) -> Iterator[Finding]:
                 f"{name!r} is neither his name nor an alias ({known}): the record concerns no one "
                 "in this scenario, and concerns him only if a loose matcher takes it for his name",
             )
+
+
+def _news_unheard(scenario: Scenario) -> Iterator[Finding]:
+    """News that no rule listens to, and rules that listen to news no tip carries."""
+    heard = {word for agency in scenario.agencies.values() for r in agency.raises for word in r.on}
+    told = {e.tip.news for e in scenario.events if e.tip is not None and e.tip.news is not None}
+    for i, event in enumerate(scenario.events):
+        news = event.tip.news if event.tip is not None else None
+        if news is not None and news not in heard:
+            yield (
+                ("events", i, "tip", "news"),
+                f"no agency has a rule that raises a record on {news!r} (agencies.*.raises.*.on); "
+                "the tip still travels, but its news changes nothing",
+            )
+    for name, agency in scenario.agencies.items():
+        for i, rule in enumerate(agency.raises):
+            for j, word in enumerate(rule.on):
+                if word not in told:
+                    yield (
+                        ("agencies", name, "raises", i, "on", j),
+                        f"no dated tip carries the news {word!r} (events.*.tip.news): this rule "
+                        "never fires on it",
+                    )

@@ -64,6 +64,7 @@ class _Known:
     zone_of: dict[str, str] = field(default_factory=dict)
     agencies: dict[str, dict[str, Any]] = field(default_factory=dict)
     databases: set[str] = field(default_factory=set)
+    owners: dict[str, str | None] = field(default_factory=dict)
     houses: set[str] = field(default_factory=set)
     haunts: set[str] = field(default_factory=set)
     local_zones: set[str] = field(default_factory=set)
@@ -83,6 +84,9 @@ def _collect(doc: dict[str, Any]) -> _Known:
             known.zone_of.setdefault(commune, zone)
     known.agencies = {name: _map(body) for name, body in _map(doc.get("agencies")).items()}
     known.databases = set(_map(doc.get("databases")))
+    known.owners = {
+        name: _text(_map(body).get("owner")) for name, body in _map(doc.get("databases")).items()
+    }
     fugitive = _map(doc.get("fugitive"))
     known.houses = set(_map(fugitive.get("safe_houses")))
     known.haunts = set(_map(_map(fugitive.get("outings")).get("haunts")))
@@ -186,12 +190,36 @@ def _check_agency(name: str, body: dict[str, Any], known: _Known) -> Iterator[Fi
                 (*at, "databases", database),
                 _unknown("database", "databases", database, known.databases),
             )
+    for i, rule in _items(body.get("raises")):
+        yield from _check_raise((*at, "raises", i), _map(rule), known)
     if _count(body.get("raid_teams")) > 0 and not body.get("jurisdiction") and zone is None:
         yield (
             (*at, "raid_teams"),
             "an agency with raid teams needs somewhere to raid: give it a zone or a jurisdiction "
             "(zones, places, or all)",
         )
+
+
+def _check_raise(at: KeyPath, rule: dict[str, Any], known: _Known) -> Iterator[Finding]:
+    """A rule that raises records: its databases exist, and a report record has a keeper."""
+    for j, database in _names(rule.get("databases")):
+        if database not in known.databases:
+            yield (
+                (*at, "databases", j),
+                _unknown("database", "databases", database, known.databases),
+            )
+        elif rule.get("action") == "report" and (gap := _no_keeper(database, known)):
+            yield (*at, "databases", j), gap
+
+
+def _no_keeper(database: str, known: _Known) -> str | None:
+    """Say that a discreet-check record in ``database`` would tell nobody, if it has no owner."""
+    if known.owners.get(database):
+        return None
+    return (
+        f"a report record tells the register's keeper where he was checked, but database "
+        f"{database!r} has no owner; give databases.{database}.owner (the agency to tell)"
+    )
 
 
 def _check_agencies(doc: dict[str, Any], known: _Known) -> Iterator[Finding]:
@@ -369,6 +397,12 @@ def _check_events(doc: dict[str, Any], known: _Known) -> Iterator[Finding]:
                     ("events", i, kind, "database"),
                     _unknown("database", "databases", database, known.databases),
                 )
+            elif (
+                database
+                and register.get("action") == "report"
+                and (gap := _no_keeper(database, known))
+            ):
+                yield ("events", i, kind, "action"), gap
         for at, agency in (
             *((("events", i, kind, "agency"), _text(r.get("agency"))) for kind, r in registers),
             (("events", i, "tip", "to"), _text(tip.get("to"))),

@@ -12,6 +12,7 @@ Cross-references (a channel naming an agency, a zone listing a commune...) are c
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -25,6 +26,7 @@ from pydantic import (
     Strict,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from sim.core.clock import DAY_NAMES
 from sim.core.distributions import parse_dist
@@ -48,6 +50,14 @@ DateTime = Annotated[datetime, BeforeValidator(parse_datetime)]
 
 Delay = Annotated[Any, BeforeValidator(parse_dist)]
 """A distribution of durations (:mod:`sim.core.distributions`); an omitted one is ``Fixed(0)``."""
+
+
+def _holds(value: object) -> object:
+    return None if value is None else parse_dist(value)
+
+
+Holds = Annotated[Any, BeforeValidator(_holds)]
+"""How long a detention on a record lasts: a distribution of durations, or None (to the horizon)."""
 
 MatcherField = Annotated[MatcherSpec, BeforeValidator(parse_matcher)]
 """A name matcher: ``exact``, ``soundex``... or ``{jaro_winkler: 0.92}`` (sim.names.matchers)."""
@@ -98,6 +108,26 @@ def character_name(char: str) -> str:
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_text)]
 Note = str | list[str] | None
 
+_WORD = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def _news_word(word: str) -> str:
+    """A piece of news as one lowercase word (``breach``, ``drug_dealing``)."""
+    if not _WORD.fullmatch(word):
+        raise ValueError(
+            f"{word!r} is not a news word: write it in lowercase letters, digits and _, "
+            "starting with a letter, at most 40 characters (e.g. breach, drug_dealing)"
+        )
+    return word
+
+
+NewsWord = Annotated[str, Strict(), AfterValidator(_news_word)]
+"""What a tip says he did (``breach``), matched word for word by the rules that raise records."""
+
+NEW: JsonDict = {"new_field": True}
+"""Marks a field added after the content hash was defined: left out of the hash at its default,
+so a scenario that does not use it keeps its hash (:func:`sim.scenario.loader.scenario_hash`)."""
+
 Language = Literal["fr", "nl", "de", "en", "tr", "ar"]
 Convention = Literal["fr", "nl", "en", "tr"]
 AgencyKind = Literal[
@@ -108,7 +138,15 @@ AgencyKind = Literal[
     "judge",
     "prosecutor",
     "foreign_service",
+    "probation",
+    "court",
+    "immigration",
+    "diplomatic",
+    "border_police",
 ]
+Action = Literal["detain", "report", "watch"]
+"""What a record in a register lets a service do: hold him, report where he was seen, or only
+recognise him (the strongest action of the records that match a name wins)."""
 Access = Literal["read", "feed", "read_feed", "hit"]
 ChannelFilter = Literal["all", "wanted", "jurisdiction"]
 Radius = Literal["commune", "zone"]
@@ -198,6 +236,37 @@ class Escalation(Block):
     delay: Delay = "1h"
 
 
+class Raise(Block):
+    """A decision an agency may take on a tip it keeps: entering him in registers as wanted.
+
+    When the agency keeps (after triage) a tip whose news is one of ``on``, it decides, with
+    ``probability``, to enter the name the tip gives, as the agency has it, in ``databases``
+    after ``delay``, with ``action`` (and ``holds`` for a detention on it). A rule that has
+    raised its record does not raise it again.
+    """
+
+    on: tuple[NewsWord, ...] = Field(min_length=1)
+    databases: tuple[Name, ...] = Field(min_length=1)
+    action: Action = "detain"
+    holds: Holds = None
+    probability: Probability = 1.0
+    delay: Delay = 0.0
+
+    @model_validator(mode="after")
+    def _holds_only_to_detain(self) -> Raise:
+        _check_holds(self.action, self.holds)
+        return self
+
+
+def _check_holds(action: str, holds: object) -> None:
+    """``holds`` says how long a detention lasts: only a record that detains has one."""
+    if holds is not None and action != "detain":
+        raise ValueError(
+            f"holds says how long a detention on the record lasts, but a {action} record "
+            "never holds him: remove holds, or write action: detain"
+        )
+
+
 class Agency(Block):
     """A service that receives, triages, identifies, forwards and possibly acts on tips."""
 
@@ -222,6 +291,7 @@ class Agency(Block):
     typo_rate: Probability = 0.0
     matcher: MatcherField = Field(default="exact", validate_default=True)
     normalise: YesNo = False
+    raises: tuple[Raise, ...] = Field(default=(), json_schema_extra=NEW)
 
 
 def convention_of(agency: Agency) -> str:
@@ -453,6 +523,13 @@ class Flag(RegisterEntry):
     name: Name
     ambiguous: YesNo = False
     verbatim: YesNo = False
+    action: Action = Field(default="detain", json_schema_extra=NEW)
+    holds: Holds = Field(default=None, json_schema_extra=NEW)
+
+    @model_validator(mode="after")
+    def _holds_only_to_detain(self) -> Flag:
+        _check_holds(self.action, self.holds)
+        return self
 
 
 class Link(RegisterEntry):
@@ -477,13 +554,20 @@ class DatedTip(Block):
     current: YesNo = False
     name: Name | None = None
     language: Language | None = None
+    news: NewsWord | None = Field(default=None, json_schema_extra=NEW)
 
     @model_validator(mode="after")
     def _one_location(self) -> DatedTip:
         given = sum(x is not None for x in (self.place, self.house)) + int(self.current)
-        if given != 1:
+        if self.news is not None and given > 1:
             raise ValueError(
-                "give exactly one of place, house, or current: true (where he is at that moment)"
+                "give at most one of place, house, or current: true (a tip with news may name "
+                "no place)"
+            )
+        if self.news is None and given != 1:
+            raise ValueError(
+                "give exactly one of place, house, or current: true (where he is at that "
+                "moment), or news (what he did) without a place"
             )
         return self
 
@@ -494,6 +578,7 @@ class DatedStop(Block):
     agency: Name
     place: Name
     hold: Hours = Field(default="30min", validate_default=True)
+    name: Name | None = Field(default=None, json_schema_extra=NEW)
 
 
 class Event(Block):
@@ -573,6 +658,23 @@ class Names(Block):
     variation: Number = Field(default=0.0, ge=0.0, le=10.0)
 
 
+# --- the outcome's words --------------------------------------------------------------------
+
+Phrase = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_plain_text)]
+
+
+class Outcome(Block):
+    """The words reports use for a run's two outcomes and its horizon (a note: no effect).
+
+    A deadline question (detained before an attack) reads wrongly as "captured" and "still at
+    large"; the record's keys stay ``captured`` and ``capture_day`` whatever the words.
+    """
+
+    captured: Phrase = "captured"
+    at_large: Phrase = "still at large"
+    horizon: Phrase | None = None
+
+
 # --- the scenario ---------------------------------------------------------------------------
 
 
@@ -594,6 +696,7 @@ class Scenario(Block):
     events: tuple[Event, ...] = ()
     raids: Raids = Raids()
     names: Names = Names()
+    outcome: Outcome = Outcome()
 
     @model_validator(mode="before")
     @classmethod
