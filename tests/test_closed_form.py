@@ -33,7 +33,11 @@ unless said otherwise:
 (e) patrol stops at rate ρ, his papers showing an alias (not in the files) with probability a:
     F(t) = 1 − e^(−ρ(1−a)t);
 (f) he alternates 5 h in a covered commune and 5 h in an uncovered one: the number of sightings
-    in 100 h is Poisson(λ · 50 h) (the hazard clock follows his moves).
+    in 100 h is Poisson(λ · 50 h) (the hazard clock follows his moves);
+(g) a check at hour t₀ holds him on a record whose detentions last Exp(mean m): he is held at
+    the horizon T (captured) with probability e^(−(T−t₀)/m), and then on the day of the check;
+(h) k reports of a breach reach a court whose rule raises a ground to detain with probability p
+    (once raised, never again), and a later check finds him: P(capture) = 1 − (1 − p)^k.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 from builders import (
+    NAME,
     at,
     channel,
     channels,
@@ -280,3 +285,48 @@ def test_f_sightings_window_poisson_counts():
     counts = np.array([Model(sc, 607, r).run()["tips_true"] for r in range(2000)])
     accept(poisson_gof(counts, lam * 20), "sightings ~ Poisson(λ · 20 h window)")
     reject(poisson_gof(counts, lam * 22), "window 10% too long")
+
+
+# --- (g) ------------------------------------------------------------------------------------
+
+
+def test_g_a_detention_that_may_end_holds_him_at_the_horizon_with_the_tail_of_its_length():
+    mean, check = 100.0, 5.0
+    sc = scenario(
+        police(wanted=[]),
+        events(
+            {
+                "at": at(-1.0),
+                "flag": {"agency": "Police", "name": NAME, "holds": exponential(f"{mean}h")},
+            },
+            {"at": at(check), "stop": {"agency": "Police", "place": "A"}},
+        ),
+        {"horizon": f"{HORIZON / DAY}d"},
+    )
+    times = capture_hours(sc, N, seed=707)
+    assert set(times[np.isfinite(times)]) == {check}, "captured on the day the detention began"
+    p = math.exp(-(HORIZON - check) / mean)
+    accept(binom_p(times, HORIZON, p), f"P(held at T) = e^-(T-t0)/m = {p:.4f}")
+    reject(binom_p(times, HORIZON, 1 - (1 - p) ** 2), "the longer of two draws")
+
+
+# --- (h) ------------------------------------------------------------------------------------
+
+
+def test_h_a_rule_that_may_decide_on_each_of_k_reports_raises_with_one_minus_the_misses():
+    p, k = 0.3, 3
+    reports = [{"at": at(1.0 + i), "tip": {"to": "Court", "news": "breach"}} for i in range(k)]
+    sc = scenario(
+        police(wanted=[], databases={"DB": "read"}),
+        new_agency(
+            "Court",
+            kind="court",
+            raises=[{"on": ["breach"], "databases": ["DB"], "probability": p}],
+        ),
+        {"databases": {"DB": {}}, "horizon": "2d"},
+        events(*reports, {"at": at(10.0), "stop": {"agency": "Police", "place": "A"}}),
+    )
+    times = capture_hours(sc, N, seed=808)
+    law = 1 - (1 - p) ** k
+    accept(binom_p(times, 48.0, law), f"P(capture) = 1 - (1-p)^k = {law:.4f}")
+    reject(binom_p(times, 48.0, p), "only the first report decides")
