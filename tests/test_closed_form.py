@@ -321,7 +321,7 @@ def test_h_a_rule_that_may_decide_on_each_of_k_reports_raises_with_one_minus_the
         new_agency(
             "Court",
             kind="court",
-            raises=[{"on": ["breach"], "databases": ["DB"], "probability": p}],
+            raises=[{"news": ["breach"], "databases": ["DB"], "probability": p}],
         ),
         {"databases": {"DB": {}}, "horizon": "2d"},
         events(*reports, {"at": at(10.0), "stop": {"agency": "Police", "place": "A"}}),

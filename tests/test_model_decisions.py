@@ -36,7 +36,7 @@ def news(hours: float, word: str = "breach", to: str = "Court", **tip: object) -
 
 def court(**rule: object) -> dict:
     """A sentence court that revokes on a breach report: enters him in DB (read by the police)."""
-    body = {"on": ["breach"], "databases": ["DB"], **rule}
+    body = {"news": ["breach"], "databases": ["DB"], **rule}
     return {
         **new_agency("Court", kind="court", raises=[body]),
         **{"databases": {"DB": {}}},
@@ -142,15 +142,15 @@ def test_with_rules_a_false_tip_waiting_for_triage_is_identified_as_with_a_dated
     ("patch", "message"),
     [
         (
-            {"agencies": {"Court": {"raises": [{"on": ["Breach"], "databases": ["DB"]}]}}},
-            "agencies.Court.raises.0.on.0: 'Breach' is not a news word: write it in lowercase",
+            {"agencies": {"Court": {"raises": [{"news": ["Breach"], "databases": ["DB"]}]}}},
+            "agencies.Court.raises.0.news.0: 'Breach' is not a news word: write it in lowercase",
         ),
         (
-            {"agencies": {"Court": {"raises": [{"on": ["breach"], "databases": ["BD"]}]}}},
+            {"agencies": {"Court": {"raises": [{"news": ["breach"], "databases": ["BD"]}]}}},
             "agencies.Court.raises.0.databases.0: unknown database 'BD'; known databases: DB",
         ),
         (
-            {"agencies": {"Court": {"raises": [{"on": ["breach"], "databases": []}]}}},
+            {"agencies": {"Court": {"raises": [{"news": ["breach"], "databases": []}]}}},
             "agencies.Court.raises.0.databases: needs at least 1 entry",
         ),
         (
@@ -184,4 +184,4 @@ def test_news_nobody_acts_on_and_rules_nothing_triggers_are_warned_about():
         "no agency has a rule that raises a record on 'fraud'"
         in found[("events", 0, "tip", "news")]
     )
-    assert "never fires" in found[("agencies", "Court", "raises", 0, "on", 0)]
+    assert "never fires" in found[("agencies", "Court", "raises", 0, "news", 0)]

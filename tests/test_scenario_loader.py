@@ -398,7 +398,8 @@ def test_reference_problems_come_with_schema_problems_and_lines(tmp_path):
     assert rendered == [
         f"{path}:{line_of(text, 'kind: jduge')}: agencies.Judge.kind: 'jduge' is not allowed "
         "(did you mean 'judge'?); use one of: local_police, federal_police, intelligence, "
-        "coordination, judge, prosecutor, foreign_service",
+        "coordination, judge, prosecutor, foreign_service, probation, court, immigration, diplomatic, "
+        "border_police",
         f"{path}:{line_of(text, 'flet')}: fugitive.start_house: unknown safe house 'flet' "
         "(did you mean 'flat'?); known safe houses: flat, hideout",
         f"{path}:{line_of(text, 'judge: Federal')}: raids.warrant.judge: 'Federal' is a "
@@ -748,7 +749,7 @@ def test_an_override_with_an_unknown_final_key_is_judged_by_the_schema():
         "--set: agencies.Federal.staf: unknown key 'staf' (did you mean 'staff'?); allowed keys: "
         + "sources, kind, zone, jurisdiction, languages, bilingual_share, staff, triage_time, "
         "hours, forget, belief, raid_teams, raid_prep, raid_duration, databases, feeding, wanted, "
-        "escalation, convention, typo_rate, matcher, normalise"
+        "escalation, convention, typo_rate, matcher, normalise, raises"
     ]
 
 

@@ -75,7 +75,7 @@ class Decisions:
         if news is None:
             return
         for index, rule in enumerate(agency.spec.raises):
-            if news in rule.on and (agency.name, index) not in self.raised:
+            if news in rule.news and (agency.name, index) not in self.raised:
                 self._decide(agency, index, rule, tip)
 
     def _decide(self, agency: Raiser, index: int, rule: Raise, tip: Tip) -> None:

@@ -239,13 +239,13 @@ class Escalation(Block):
 class Raise(Block):
     """A decision an agency may take on a tip it keeps: entering him in registers as wanted.
 
-    When the agency keeps (after triage) a tip whose news is one of ``on``, it decides, with
+    When the agency keeps (after triage) a tip whose news is one of ``news``, it decides, with
     ``probability``, to enter the name the tip gives, as the agency has it, in ``databases``
     after ``delay``, with ``action`` (and ``holds`` for a detention on it). A rule that has
     raised its record does not raise it again.
     """
 
-    on: tuple[NewsWord, ...] = Field(min_length=1)
+    news: tuple[NewsWord, ...] = Field(min_length=1)
     databases: tuple[Name, ...] = Field(min_length=1)
     action: Action = "detain"
     holds: Holds = None
