@@ -291,13 +291,23 @@ def report(
     store: StoreLike = DEFAULT_PATH,
     progress: ProgressLike = True,
     out: str | Path = Path("reports/report"),
+    uncertainty: str | Path | None = None,
+    design: str = "morris",
+    points: int = 10,
+    explore_runs: int = 200,
 ) -> Path:
     """Write the HTML report of one or more scenarios into ``out`` (``sim report``).
+
+    With ``uncertainty`` (an uncertainty file; the explore extra), the report gains a robustness
+    section: the first scenario and the others explored over its ranges (``design``, ``points``,
+    ``explore_runs`` per point and arm, as in ``sim explore``).
 
     Returns:
         The path of the report's ``index.html``.
     """
-    from sim.outputs.report import build_report
+    from sim.outputs.report import ExploreRequest, build_report
+
+    request = ExploreRequest(uncertainty, design, points, explore_runs) if uncertainty else None
 
     chosen = [scenarios] if isinstance(scenarios, Scenario | str | Path) else list(scenarios)
     with _session(store, jobs, executor, address, progress) as s:
@@ -313,6 +323,7 @@ def report(
             executor=s.executor,
             progress=s.progress,
             command="sim.report(...)",
+            exploration=request,
         )
 
 
