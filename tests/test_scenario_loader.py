@@ -398,8 +398,8 @@ def test_reference_problems_come_with_schema_problems_and_lines(tmp_path):
     assert rendered == [
         f"{path}:{line_of(text, 'kind: jduge')}: agencies.Judge.kind: 'jduge' is not allowed "
         "(did you mean 'judge'?); use one of: local_police, federal_police, intelligence, "
-        "coordination, judge, prosecutor, foreign_service, probation, court, immigration, diplomatic, "
-        "border_police",
+        "coordination, judge, prosecutor, foreign_service, probation, court, immigration, "
+        "diplomatic, border_police",
         f"{path}:{line_of(text, 'flet')}: fugitive.start_house: unknown safe house 'flet' "
         "(did you mean 'flat'?); known safe houses: flat, hideout",
         f"{path}:{line_of(text, 'judge: Federal')}: raids.warrant.judge: 'Federal' is a "

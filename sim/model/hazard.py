@@ -23,7 +23,17 @@ class HazardClock:
     Call :meth:`update` whenever the rate may have changed.
     """
 
-    __slots__ = ("_fire", "_need", "_pending", "_rate", "_rate_now", "_since", "env", "stream")
+    __slots__ = (
+        "_due",
+        "_fire",
+        "_need",
+        "_pending",
+        "_rate",
+        "_rate_now",
+        "_since",
+        "env",
+        "stream",
+    )
 
     def __init__(
         self,
@@ -40,24 +50,38 @@ class HazardClock:
         self._rate = 0.0
         self._since = env.now
         self._pending: simpy.Event | None = None
+        self._due = float("inf")  # when the pending timer rings
 
     def update(self) -> None:
-        """Account for the hazard accrued so far and reschedule at the current rate."""
+        """Account for the hazard accrued so far and reschedule at the current rate.
+
+        A timer already pending that rings no later than the new firing time is kept: when it
+        rings early (the rate fell meanwhile) it only accounts and waits again. So a fugitive who
+        goes indoors and out again does not leave a trail of dead timers in the event queue.
+        """
         now = self.env.now
         self._need = max(self._need - self._rate * (now - self._since), 0.0)
         self._since = now
         self._rate = rate = self._rate_now()
-        if rate > 0:
-            pending = self.env.timeout(self._need / rate)
-            pending.callbacks.append(self._ring)
-            self._pending = pending
-        else:
-            self._pending = None
+        if rate <= 0:
+            return  # a pending timer, if any, rings early and finds nothing due
+        at = now + self._need / rate
+        if self._pending is not None and self._due <= at:
+            return
+        pending = self.env.timeout(at - now)
+        pending.callbacks.append(self._ring)
+        self._pending, self._due = pending, at
 
     def _ring(self, event: simpy.Event) -> None:
         if event is not self._pending:
-            return  # the rate changed since this firing was scheduled
+            return  # superseded by an earlier timer
+        self._pending, self._due = None, float("inf")
+        now = self.env.now
+        left = self._need - self._rate * (now - self._since)
+        if left > 1e-9 * max(1.0, self._need):  # rang early: the rate fell since it was set
+            self.update()
+            return
         self._need = self.stream.exp1()
-        self._since = self.env.now
+        self._since = now
         self._fire()
         self.update()

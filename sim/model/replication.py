@@ -9,8 +9,6 @@ what the scenario alone fixes is prepared once per process (:mod:`sim.model.plan
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import simpy
 
 from sim.core.streams import Stream, Streams
@@ -72,6 +70,7 @@ class Model:
         self.geography = self.plan.geography
         self.ctx.weak_grounds = self.plan.weak_grounds
         self.ctx.records_decided = self.plan.records_decided
+        self._custody_stream: Stream | None = None
         self.capture_time: float | None = None
         self.capture_how = ""
         self.capture_by = ""
@@ -188,10 +187,13 @@ class Model:
         self.ledger.note(Seen.CAPTURE, agency=by, place=fugitive.place, detail=how)
         self.done.succeed()
 
-    @cached_property
+    @property
     def custody_stream(self) -> Stream:
         """How long detentions last (``custody``), registered when first drawn from."""
-        return self.streams.stream("custody")
+        stream = self._custody_stream
+        if stream is None:
+            stream = self._custody_stream = self.streams.stream("custody")
+        return stream
 
     def _hold(self) -> float | None:
         """Hours a detention now lasts (None: for good), from his records' holds."""

@@ -119,15 +119,17 @@ def _names_no_one_bears(scenario: Scenario) -> Iterator[Finding]:
 
 def _news_unheard(scenario: Scenario) -> Iterator[Finding]:
     """News that no rule listens to, and rules that listen to news no tip carries."""
-    heard = {word for agency in scenario.agencies.values() for r in agency.raises for word in r.news}
+    heard = {
+        word for agency in scenario.agencies.values() for r in agency.raises for word in r.news
+    }
     told = {e.tip.news for e in scenario.events if e.tip is not None and e.tip.news is not None}
     for i, event in enumerate(scenario.events):
         news = event.tip.news if event.tip is not None else None
         if news is not None and news not in heard:
             yield (
                 ("events", i, "tip", "news"),
-                f"no agency has a rule that raises a record on {news!r} (agencies.*.raises.*.news); "
-                "the tip still travels, but its news changes nothing",
+                f"no agency has a rule that raises a record on {news!r} "
+                "(agencies.*.raises.*.news); the tip still travels, but its news changes nothing",
             )
     for name, agency in scenario.agencies.items():
         for i, rule in enumerate(agency.raises):
