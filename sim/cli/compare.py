@@ -97,7 +97,8 @@ def compare(
     if as_json:
         print(json.dumps(result.to_dict(), allow_nan=False))
     else:
-        console.print(comparison_table(result, folders.overrides_text(sets)))
+        words = loaded[0].outcome.captured
+        console.print(comparison_table(result, folders.overrides_text(sets), words))
         if result.pairwise:
             console.print(pairwise_table(result))
     if precision is not None:
@@ -111,10 +112,12 @@ def compare(
     report_store(setup, as_json)
 
 
-def comparison_table(result: Comparison, overrides: str = "") -> Table:
+def comparison_table(result: Comparison, overrides: str = "", captured: str = "captured") -> Table:
     """One table: the baseline, then every other scenario ranked by its paired gain over it.
 
-    ``overrides`` (the ``--set`` options applied to every setup) are named in the title.
+    ``overrides`` (the ``--set`` options applied to every setup) are named in the title;
+    ``captured`` heads the rate's column, in the baseline's own words (its ``outcome``, e.g.
+    "detained before the attack").
 
     A direction ("more often", "less often") is written only when the paired interval excludes
     zero; otherwise "no clear difference".
@@ -129,7 +132,7 @@ def comparison_table(result: Comparison, overrides: str = "") -> Table:
     )
     table.add_column("rank", justify="right")
     table.add_column("scenario")
-    table.add_column("captured", justify="right")
+    table.add_column(captured, justify="right")
     table.add_column("95% CI", justify="right")
     table.add_column("median days", justify="right")
     table.add_column("difference", justify="right")

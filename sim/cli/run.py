@@ -35,6 +35,7 @@ from sim.cli.common import (
     writing,
 )
 from sim.cli.preflight import Yes
+from sim.outputs.wording import captured_label
 
 if TYPE_CHECKING:
     from sim.experiments.summary import Summary
@@ -55,6 +56,13 @@ SHOWN = (
     ("raids_empty", "searches that found nobody"),
     ("raids_near_miss", "near misses"),
     ("stops_released", "stops that released him"),
+)
+#: Rows shown only when a scenario's records make them happen (watch, report, holds, raises).
+RECORDS_SHOWN = (
+    ("records_raised", "records entered by a service's decision"),
+    ("reports_from_checks", "discreet checks reported"),
+    ("detentions", "detentions"),
+    ("releases", "detentions that ended in release"),
 )
 
 
@@ -107,7 +115,7 @@ def run(
     if as_json:
         print(json.dumps(summary.to_dict(), allow_nan=False))
     else:
-        console.print(summary_table(summary, name))
+        console.print(summary_table(summary, name, captured_label(loaded)))
     if precision is not None:
         width = half_width(summary.ci95)
         outcome = PrecisionOutcome(precision, width, summary.runs, max_runs)
@@ -124,15 +132,20 @@ def format_days(days: float | None) -> str:
     return "not reached" if days is None else f"{days:.1f}"
 
 
-def summary_table(summary: Summary, name: str | None = None) -> Table:
-    """The table ``sim run`` prints, titled with ``name`` (default: the scenario's name)."""
+def summary_table(summary: Summary, name: str | None = None, captured: str | None = None) -> Table:
+    """The table ``sim run`` prints, titled with ``name`` (default: the scenario's name).
+
+    ``captured`` is the first row's label, in the scenario's own words
+    (:func:`sim.outputs.wording.captured_label`; default "captured within N days"). Detentions
+    that ended in release (records with ``holds``) get a row when there were any.
+    """
     low, high = summary.ci95
     title = f"{name or summary.scenario}: {summary.runs:,} runs, seed {summary.seed}"
     table = Table(title=title)
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_row(
-        f"captured within {summary.horizon_days:g} days",
+        captured or f"captured within {summary.horizon_days:g} days",
         f"{summary.capture_rate:.3f}  [95% CI {low:.3f}-{high:.3f}]",
     )
     low_d, high_d = summary.median_ci95
@@ -147,5 +160,8 @@ def summary_table(summary: Summary, name: str | None = None) -> Table:
     analyst_wait = summary.metrics["analyst_wait_hours"] / max(dossiers, 1e-9)
     for key, label in SHOWN:
         table.add_row(f"{label} (mean per run)", f"{summary.metrics[key]:.2f}")
+    for key, label in RECORDS_SHOWN:
+        if summary.metrics.get(key, 0):
+            table.add_row(f"{label} (mean per run)", f"{summary.metrics[key]:.2f}")
     table.add_row("hours a dossier waits for an analyst (office and line)", f"{analyst_wait:.1f}")
     return table

@@ -8,6 +8,12 @@ them.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
+
 #: What an interval covering zero is called, everywhere.
 NO_CLEAR_DIFFERENCE = "no clear difference"
 
@@ -35,3 +41,18 @@ def points(diff: float, ci95: tuple[float, float], more: str = "more", less: str
         return f"{NO_CLEAR_DIFFERENCE} ({100 * diff:+.1f} points)"
     word = more if ci95[0] > 0 else less
     return f"{abs(100 * diff):.1f} points {word} often"
+
+
+def captured_label(scenario: Scenario) -> str:
+    """What a table calls the share of runs that end with him held, in the scenario's words.
+
+    Without ``outcome`` words, "captured within 126 days"; with them (a deadline question),
+    "detained before the attack (by 22 Mar 2016 07:58, the airport attack)": the words, the date
+    the horizon falls on, and what the horizon is (docs/scenarios.md, the outcome's words).
+    """
+    words = scenario.outcome
+    if words.captured == "captured" and words.horizon is None:
+        return f"captured within {scenario.horizon / 24:g} days"
+    end: datetime = scenario.start + timedelta(hours=scenario.horizon)
+    what = f", {words.horizon}" if words.horizon else ""
+    return f"{words.captured} (by {end:%d %b %Y %H:%M}{what})"
