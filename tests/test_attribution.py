@@ -168,3 +168,37 @@ def test_cli_json_shape(tmp_path):
         data["frictions"][0]
     )
     assert (tmp_path / "p" / "frictions-shapley.png").exists()
+
+
+CASES = HERE.parent / "scenarios" / "cases"
+
+
+@pytest.mark.parametrize("stem", ["el-bakraoui-2015", "amri-2016", "amri-2016-flight"])
+def test_each_removal_leaves_a_valid_case_scenario(stem):
+    """The frictions apply to the cases as they are: every removal validates, alone or all."""
+    doc = load_document(CASES / f"{stem}.yaml")[0]
+    found = present_frictions(doc)
+    assert len(found) >= 6, [f.key for f in found]
+    for friction in found:
+        changed = without(doc, [friction])
+        assert not friction.present(changed), (stem, friction.key)
+        validate_document(changed)
+    validate_document(without(doc, found))
+
+
+def test_the_common_database_also_receives_what_rules_raise():
+    """A record a service's rule raises (the court's revocation, the prosecutor's warrant) goes
+    into the common database too, so removing fragmentation reaches the raised records; the
+    rule's other databases and its other keys stay as they were."""
+    from sim.analysis.frictions import BY_KEY, COMMON_DATABASE
+
+    for stem, agency in (("el-bakraoui-2015", "TAP"), ("amri-2016", "GenStA-Berlin")):
+        doc = load_document(CASES / f"{stem}.yaml")[0]
+        (rule,) = doc["agencies"][agency]["raises"]
+        changed = without(doc, [BY_KEY["fragmented_channels"]])
+        (moved,) = changed["agencies"][agency]["raises"]
+        assert moved["databases"] == [*rule["databases"], COMMON_DATABASE], stem
+        assert {k: v for k, v in moved.items() if k != "databases"} == {
+            k: v for k, v in rule.items() if k != "databases"
+        }
+        assert doc["agencies"][agency]["raises"][0]["databases"] == rule["databases"]

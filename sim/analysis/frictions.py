@@ -169,13 +169,16 @@ def _is_fragmented(doc: Document) -> bool:
 
 
 def _one_common_database(doc: Document) -> None:
-    """Every Belgian service feeds and reads one database that alerts whoever can act.
+    """Every home service feeds and reads one database that alerts whoever can act.
 
     The database receives a copy of every register event (flags, ambiguous flags, links,
-    resolutions) that any service's files or database receives, with everything else about it
-    unchanged, and alerts the local police of the place and every service with search teams. Its
-    own delays are zero: each service's feeding delays and gaps stay, as their own friction.
-    Foreign services keep their own files: a common Belgian database is not theirs to read.
+    resolutions) that any service's files or database receives, and every record a service's rule
+    raises (``raises``), with everything else about it unchanged; discreet-check records
+    (``action: report``) tell a keeper the common database does not have and stay in their own
+    register only. It alerts the local police of the place and every service with search teams.
+    Its own delays are zero: each service's feeding delays and gaps stay, as their own friction.
+    Foreign services keep their own files: a common database of the home country (Belgium's,
+    Germany's) is not theirs to read.
     """
     agencies = doc.setdefault("agencies", {})
     belgian = {n for n, a in agencies.items() if isinstance(a, dict) and a.get("kind") != FOREIGN}
@@ -195,11 +198,15 @@ def _one_common_database(doc: Document) -> None:
     }
     for name in sorted(belgian):
         agencies[name].setdefault("databases", {})[COMMON_DATABASE] = "read_feed"
+    for agency in _agencies(doc):
+        for rule in agency.get("raises") or ():
+            if isinstance(rule, dict) and rule.get("action", "detain") != "report":
+                rule["databases"] = [*(rule.get("databases") or ()), COMMON_DATABASE]
     events = list(doc.get("events") or ())
     for event in doc.get("events") or ():
         for action in REGISTER_EVENTS:
             entry = event.get(action) if isinstance(event, dict) else None
-            if isinstance(entry, dict):
+            if isinstance(entry, dict) and entry.get("action") != "report":
                 copied = {k: v for k, v in entry.items() if k not in ("database", "agency")}
                 events.append(
                     {"at": event.get("at"), action: {**copied, "database": COMMON_DATABASE}}
