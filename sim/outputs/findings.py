@@ -9,6 +9,12 @@ It compares ``scenarios/brussels-2015.yaml`` with every reform in ``scenarios/re
 common random numbers (the reform menu, ranked by paired gain), shares the gap between
 brussels-2015 and its frictionless reference among the frictions (Shapley values), draws the
 figures into ``docs/findings/`` and writes ``docs/findings.md`` with the numbers and the caveats.
+It then does the same for each bundled case beyond Brussels (``scenarios/cases/``) and writes the
+section that compares them (:mod:`sim.outputs.case_findings`). With ``--cases-only`` it computes
+only that section (and the Brussels attribution at the same number of runs, for its side-by-side
+columns) and puts it into the existing page, leaving the Brussels sections as they are::
+
+    python -m sim.outputs.findings --cases-only --runs 1000 --attribution-runs 100 --seed 1
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from sim.analysis.attribution import Attribution, attribute
 from sim.experiments.compare import Comparison, compare
 from sim.experiments.executors import make_executor
 from sim.experiments.store import DEFAULT_PATH, ResultsStore
+from sim.outputs.case_findings import cases_section, put_section, run_cases
 from sim.outputs.figures import write_figures
 from sim.outputs.files import atomic_writer
 from sim.outputs.plots.rates import capture_differences
@@ -164,8 +171,9 @@ def _headlines(comparison: Comparison, result: Attribution) -> list[str]:
     return lines
 
 
-CAVEATS = """\
-## What these numbers can and cannot support
+CAVEATS_HEADING = "## What these numbers can and cannot support"
+CAVEATS = f"""\
+{CAVEATS_HEADING}
 
 - **One historical case.** The model is calibrated on one manhunt (docs/sources.md §4) plus sourced
   structural facts (zones, staffing ratios, the night rule, the database reforms). One case cannot
@@ -190,9 +198,13 @@ CAVEATS = """\
 
 
 def write_findings(
-    comparison: Comparison, result: Attribution, out: Path, command: str
+    comparison: Comparison,
+    result: Attribution,
+    out: Path,
+    command: str,
+    cases: Sequence[str] = (),
 ) -> list[Path]:
-    """Write docs/findings.md and its figures."""
+    """Write docs/findings.md and its figures; ``cases``: the cases section's lines, if any."""
     figures_dir = out.parent / out.stem
     base = comparison.summaries[0]
     provenance = Provenance(
@@ -265,6 +277,7 @@ def write_findings(
         "",
         f"![Removed alone](findings/{paths[2].name})",
         "",
+        *([*cases, ""] if cases else []),
         CAVEATS,
     ]
     with atomic_writer(out) as handle:
@@ -281,21 +294,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--store", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "findings.md")
+    parser.add_argument(
+        "--cases-only",
+        action="store_true",
+        help="only the section comparing the cases; the Brussels sections stay as they are",
+    )
     args = parser.parse_args(argv)
-    reforms = sorted(REFORMS.glob("*.yaml"))
-    scenarios = [load_scenario(BASELINE), *(load_scenario(p) for p in reforms)]
+    command = COMMAND.format(runs=args.runs, aruns=args.attribution_runs, seed=args.seed)
+    if args.cases_only:
+        command += " --cases-only"
     executor = make_executor("local", args.jobs)
     store = ResultsStore(args.store)
     try:
-        comparison = compare(scenarios, args.runs, args.seed, store=store, executor=executor)
         result = attribute(
             BASELINE, args.attribution_runs, args.seed, store=store, executor=executor
+        )
+        comparison = None
+        if not args.cases_only:
+            reforms = sorted(REFORMS.glob("*.yaml"))
+            scenarios = [load_scenario(BASELINE), *(load_scenario(p) for p in reforms)]
+            comparison = compare(scenarios, args.runs, args.seed, store=store, executor=executor)
+        cases = run_cases(
+            args.runs, args.attribution_runs, args.seed, store=store, executor=executor
         )
     finally:
         executor.close()
         store.close()
-    command = COMMAND.format(runs=args.runs, aruns=args.attribution_runs, seed=args.seed)
-    for path in write_findings(comparison, result, args.out, command):
+    section = cases_section(result, cases, command)
+    if comparison is None:
+        page = put_section(args.out.read_text(encoding="utf-8"), section, CAVEATS_HEADING)
+        with atomic_writer(args.out) as handle:
+            handle.write(page)
+        written = [args.out]
+    else:
+        written = write_findings(comparison, result, args.out, command, section)
+    for path in written:
         print(path, file=sys.stderr)
     return 0
 

@@ -23,8 +23,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sim.scenario.errors import KeyPath
     from sim.scenario.schema import Scenario
+
+KeyPath = tuple[str | int, ...]
+"""Where a value sits in a scenario document: map keys and list indices from the top."""
 
 #: Letters of other scripts that are drawn like a Latin letter, and that letter.
 LOOKALIKES: dict[str, str] = {
