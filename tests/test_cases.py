@@ -258,3 +258,26 @@ def test_amri_flight_replay_ends_at_sesto_san_giovanni():
     for record in records:
         if record["captured"]:
             assert record["capture_day"] >= alert, record
+
+
+def test_sim_run_and_compare_say_the_cases_outcome_in_its_words(tmp_path: Path):
+    """Through the commands: the case's words head the rate, and the records' rows appear."""
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    store = tmp_path / "r.sqlite"
+    base = CASES / "amri-2016.yaml"
+    ran = CliRunner().invoke(
+        app, ["run", str(base), "--runs", "2", "--seed", "1", "--no-plots", "--store", str(store)]
+    )
+    assert ran.exit_code == 0, ran.output
+    assert "detained before the attack (by 19 Dec 2016 20:00, the Berlin attack)" in ran.output
+    assert "detentions that ended in release" in ran.output  # Ravensburg
+    compared = CliRunner().invoke(
+        app,
+        ["compare", str(base), str(CASES / "amri-2017-deportation-custody.yaml"), "--runs", "2",
+         "--seed", "1", "--no-plots", "--store", str(store), "--quiet"],
+    )  # fmt: skip
+    assert compared.exit_code == 0, compared.output
+    assert "detained" in compared.output and "amri-2017-depo" in compared.output

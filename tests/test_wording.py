@@ -59,3 +59,19 @@ def test_the_compare_table_states_a_clear_direction() -> None:
     result = comparison([None] * 40, [5.0] * 30 + [None] * 10)
     text = rendered(comparison_table(result))
     assert re.search(r"more often", text) and NO_CLEAR_DIFFERENCE not in text
+
+
+def test_the_capture_row_says_the_outcome_in_the_scenarios_own_words():
+    """Without outcome words the row is today's; with them, the words, the date and the horizon."""
+    from pathlib import Path
+
+    from sim.outputs.wording import captured_label
+    from sim.scenario import load_scenario
+
+    root = Path(__file__).resolve().parent.parent / "scenarios"
+    assert captured_label(load_scenario(root / "brussels-2015.yaml")) == "captured within 126 days"
+    assert captured_label(load_scenario(root / "cases" / "el-bakraoui-2015.yaml")) == (
+        "detained before the attack (by 22 Mar 2016 07:58, the airport attack)"
+    )
+    flight = load_scenario(root / "cases" / "amri-2016-flight.yaml", ["outcome.horizon=null"])
+    assert captured_label(flight) == "caught during the flight (by 18 Jan 2017 20:00)"
