@@ -329,7 +329,7 @@ class Agency:
                 ground = max(ground, self.direct_ground(self.written(tip)))
             if ground:
                 # The officer who reads a wanted name calls at once (Committee P's view after
-                # the Mechelen case, FACTS §5): no office hours, no queue, no forgetting.
+                # the Mechelen case, docs/sources.md §5): no office hours, no queue, no forgetting.
                 self.ctx.seen.note(Seen.ESCALATED, tip, self.name)
                 self._act(tip, ground, urgent=True)
                 return

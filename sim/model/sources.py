@@ -267,7 +267,7 @@ def stop_check(
     ground to detain holds him (a capture, or a detention that ends, see :class:`Model`); a
     discreet-check record lets him go and tells its register's keeper where he was; a watch
     record lets him go. At Cambrai on 14 Nov 2015 he was held about 30 minutes and released:
-    not in the French files (FACTS.md §4).
+    not in the French files (docs/sources.md §4).
     """
 
     def check(agency: Service, hold: float, stream: Stream, name: str | None = None) -> None:

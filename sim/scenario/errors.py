@@ -26,10 +26,11 @@ from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic.fields import FieldInfo
 
 from sim.core.units import brief, parse_duration, shorten
-from sim.scenario.identifiers import KeyPath, lookalike_note, looks_alike
+from sim.scenario.identifiers import lookalike_note, looks_alike
 from sim.scenario.schema import Scenario
 
-__all__ = ["KeyPath"]  # defined beside the identifiers that use it (no import cycle), named here
+KeyPath = tuple[str | int, ...]
+"""Where a value sits in a scenario document: map keys and list indices from the top."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,21 +1,15 @@
-"""What the report shows, as plain data: the scenarios, the numbers, the story it tells.
-
-Built by :mod:`sim.outputs.report.build`, rendered by :mod:`sim.outputs.report.page`; kept apart
-from both so that the page knows the data's shape without importing the builder.
-"""
+"""What the report's page shows: the data one build gathers, handed to the page as a whole."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from sim.analysis.losses import TipLosses
-    from sim.experiments.compare import Difference
-    from sim.experiments.experiment import PrecisionOutcome
-    from sim.experiments.summary import Summary
-    from sim.outputs.report.diff import Difference as Setting
+from sim.analysis.losses import TipLosses
+from sim.experiments.compare import Difference
+from sim.experiments.experiment import PrecisionOutcome
+from sim.experiments.summary import Summary
+from sim.outputs.report.diff import Difference as Setting
 
 
 @dataclass(frozen=True)
