@@ -346,6 +346,7 @@ def _menus(
     menus: dict[str, MenuUnder] = {}
     if settings.nominal_runs > 0:
         nominal = [validate_document(a.doc, a.lines, a.path) for a in plan.forward]
+        stage.begin()
         comparison = compare(
             nominal,
             settings.nominal_runs,
@@ -383,6 +384,7 @@ def _attributions(
     baseline = plan.forward[0]
 
     def run(scenario: Scenario) -> Attribution:
+        stage.begin()
         return attribute(
             scenario,
             settings.attribution_runs,

@@ -146,6 +146,8 @@ class FactorPosterior:
         shift: the KS distance of the posterior from the prior and its permutation p-value.
         p_adjusted: that p-value Holm-adjusted across the factors.
         shares: for a choice, each choice's prior and posterior share.
+        posterior_unit: the posterior's 5th, 50th and 95th percentiles on the quantile scale
+            (the prior's are 0.05, 0.5 and 0.95 there): what figures draw.
     """
 
     factor: Factor
@@ -156,6 +158,7 @@ class FactorPosterior:
     shift: Shift
     p_adjusted: float
     shares: dict[str, tuple[float, float]]
+    posterior_unit: tuple[float, float, float] = (math.nan, math.nan, math.nan)
 
     @property
     def constrained(self) -> bool:
@@ -235,11 +238,13 @@ def factor_posteriors(
         posterior: tuple[float, float, float] = (math.nan, math.nan, math.nan)
         ci: tuple[tuple[float, float], ...] = ((math.nan, math.nan),) * 3
         ratio = math.nan
+        on_unit: tuple[float, float, float] = (math.nan, math.nan, math.nan)
         if not weights.empty:
             a, b, c = weighted_quantiles(x, weights.weights, QUANTILES)
             posterior = (a, b, c)
             ci = tuple(bootstrap_quantiles(x, weights.counts, QUANTILES, RESAMPLES, rng))
-            low, _, high = weighted_quantiles(unit[:, i], weights.weights, QUANTILES)
+            low, middle, high = weighted_quantiles(unit[:, i], weights.weights, QUANTILES)
+            on_unit = (low, middle, high)
             ratio = (high - low) / (QUANTILES[2] - QUANTILES[0])
         shares = {}
         if factor.law == "choice":
@@ -256,6 +261,7 @@ def factor_posteriors(
                 shifts[i],
                 adjusted[i],
                 shares,
+                on_unit,
             )
         )
     return out

@@ -151,6 +151,50 @@ def _point_problem(
     return Problem(uncertainty.path, None, "factors", message)
 
 
+class StageProgress:
+    """Progress over a calibration's stages, told on as one growing count.
+
+    Each stage is an experiment of its own that counts from what it finds in the store; this
+    adds the stages up, so a progress bar sees one count, and it keeps how many replications
+    were found in the store (``reused``) and how many were computed.
+
+    Args:
+        outer: told (done, wanted) over every stage so far (None: nobody).
+    """
+
+    def __init__(self, outer: Progress | None = None) -> None:
+        self.outer = outer
+        self.reused = 0
+        self._base = (0, 0)
+        self._last = (0, 0)
+        self._fresh = True
+
+    def start(self) -> None:
+        """A new stage begins: what the last one reached becomes the base."""
+        self._base = (self._base[0] + self._last[0], self._base[1] + self._last[1])
+        self._last = (0, 0)
+        self._fresh = True
+
+    def __call__(self, done: int, wanted: int) -> None:
+        """Note ``done`` of ``wanted`` replications of the current stage."""
+        if self._fresh:
+            self.reused += done
+            self._fresh = False
+        self._last = (done, wanted)
+        if self.outer is not None:
+            self.outer(self._base[0] + done, self._base[1] + wanted)
+
+    @property
+    def done(self) -> int:
+        """Replications of every stage so far in the store."""
+        return self._base[0] + self._last[0]
+
+    @property
+    def computed(self) -> int:
+        """Replications computed (not found in the store)."""
+        return self.done - self.reused
+
+
 @dataclass(frozen=True)
 class Stage:
     """Where a stage's replications run and are kept."""
@@ -160,6 +204,11 @@ class Stage:
     progress: Progress | None = None
     preflight: Preflight | None = None
 
+    def begin(self) -> None:
+        """A new experiment starts (one built elsewhere, such as a comparison's)."""
+        if isinstance(self.progress, StageProgress):
+            self.progress.start()
+
     def experiment(
         self,
         scenarios: Sequence[Scenario],
@@ -168,6 +217,7 @@ class Stage:
         observer: Observer | None = None,
     ) -> Experiment:
         """An experiment of these scenarios through this stage's store and executor."""
+        self.begin()
         return Experiment(
             scenarios,
             seed,
