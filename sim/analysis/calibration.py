@@ -63,7 +63,9 @@ from sim.experiments.compare import compare
 from sim.experiments.executors import Executor
 from sim.experiments.experiment import Preflight, Progress
 from sim.experiments.explore import resolve
+from sim.experiments.frames import RecordArm, RecordSource
 from sim.experiments.store import MODEL_REVISION, ResultsStore
+from sim.experiments.summary import records_of
 from sim.scenario import Scenario
 from sim.scenario.loader import validate_document
 from sim.version import __version__
@@ -137,6 +139,12 @@ class Calibration:
     predictive: Predictive | None
     menus: dict[str, MenuUnder] = field(default_factory=dict)
     attributions: dict[str, AttributionUnder] = field(default_factory=dict)
+    #: Where the replay's replications at every point are kept (None: nowhere to read them).
+    source: RecordSource | None = field(default=None, compare=False, repr=False)
+
+    def records(self) -> pd.DataFrame:
+        """The replay's replications that weighed the points, one row each, led by ``point``."""
+        return records_of(self.source)
 
     @property
     def constrained(self) -> list[FactorPosterior]:
@@ -322,7 +330,14 @@ def calibrate_plan(
         plan.uncertainty, plan.unit, plan.values, weights, _rng(settings.seed, "factors")
     )
     summaries = observation_summaries(plan.history, observed.bits)
-    found = Calibration(plan, settings, observed, weights, factors, summaries, None)
+    source = None
+    if store is not None:
+        arms = tuple(
+            RecordArm(key, (("scenario", plan.replay.name), ("point", j)))
+            for j, key in enumerate(observed.keys)
+        )
+        source = RecordSource(store.path, arms, settings.seed, settings.runs, live=store)
+    found = Calibration(plan, settings, observed, weights, factors, summaries, None, source=source)
     if weights.empty:
         return found
     posterior = posterior_draws(weights.weights, settings.draws, _offset(settings.seed, "draws"))
@@ -332,7 +347,7 @@ def calibrate_plan(
     menus = _menus(plan, settings, prior, posterior, stage)
     attributions = _attributions(plan, settings, weights, stage)
     return Calibration(
-        plan, settings, observed, weights, factors, summaries, check, menus, attributions
+        plan, settings, observed, weights, factors, summaries, check, menus, attributions, source
     )
 
 

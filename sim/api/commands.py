@@ -36,6 +36,7 @@ from sim.scenario.document import scenario_document, with_overrides, with_reform
 from sim.scenario.loader import validate_document
 
 if TYPE_CHECKING:
+    from sim.analysis.calibration import Calibration
     from sim.outputs.trace import Trace
 
 ScenarioLike = Scenario | str | Path
@@ -252,6 +253,59 @@ def attribute(
             runs,
             seed,
             overrides=tuple(sets or ()),
+            orders=orders,
+            store=s.store,
+            executor=s.executor,
+            progress=s.progress,
+        )
+
+
+def calibrate(
+    history: str | Path,
+    uncertainty: str | Path,
+    reforms: Sequence[str | Path] = (),
+    points: int = 1000,
+    runs: int = 200,
+    seed: int = 0,
+    *,
+    replay: str | Path | None = None,
+    draws: int = 100,
+    check_runs: int = 100,
+    nominal_runs: int = 1000,
+    attribution_points: int = 0,
+    attribution_runs: int = 50,
+    orders: int = DEFAULT_ORDERS,
+    jobs: int | None = None,
+    executor: ExecutorLike = "local",
+    address: str | None = None,
+    store: StoreLike = DEFAULT_PATH,
+    progress: ProgressLike = True,
+) -> Calibration:
+    """Weigh the assumptions by how well a replay reproduces the record (``sim calibrate``).
+
+    ``history`` is the history file (what was observed; it names its replay, unless ``replay``
+    gives another); ``uncertainty`` the priors; ``reforms`` the menu recomputed nominal, under the
+    prior and under the posterior. The result has ``.to_dict()`` (the ``--json`` output),
+    ``.to_frame(table)`` (``factors``, ``points``, ``observations``, ``menu``,
+    ``attribution``) and ``.records()`` (the replay's runs at every point). The other options
+    are :func:`run`'s; docs/calibration.md says what each number means.
+    """
+    from sim.analysis.calibration import calibrate as calibrating
+
+    with _session(store, jobs, executor, address, progress) as s:
+        return calibrating(
+            history,
+            uncertainty,
+            reforms,
+            points,
+            runs,
+            seed,
+            replay=replay,
+            draws=draws,
+            check_runs=check_runs,
+            nominal_runs=nominal_runs,
+            attribution_points=attribution_points,
+            attribution_runs=attribution_runs,
             orders=orders,
             store=s.store,
             executor=s.executor,

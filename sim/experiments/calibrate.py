@@ -105,8 +105,11 @@ def plan_calibration(
     history = load_history(history_path, replay)
     uncertainty, doc, lines = load_checked(uncertainty_path)
     declared = Arm(str(doc.get("name", "baseline")), str(uncertainty.scenario), doc, lines)
-    arms = read_arms(uncertainty, declared, [history.replay, *reforms])
-    replay_arm, forward = arms[1], [arms[0], *arms[2:]]
+    forward = read_arms(uncertainty, declared, reforms)
+    if _same_file(history.replay, uncertainty.scenario):  # a replay of the scenario itself
+        replay_arm = declared
+    else:  # checked against the factors like a reform: it must not change what they move
+        replay_arm = read_arms(uncertainty, declared, [history.replay])[1]
     space = Space(
         tuple(f.name for f in uncertainty.factors), tuple(f.name for f in uncertainty.factors)
     )
@@ -118,6 +121,13 @@ def plan_calibration(
     return CalibrationPlan(
         history, uncertainty, space, unit, values, replay_arm, forward, replays, seed
     )
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
 
 
 def resolve_all(uncertainty: Uncertainty, arm: Arm, values: list[dict[str, Any]]) -> list[Scenario]:
