@@ -334,25 +334,20 @@ def agencies_file(folder: Path, count: int) -> Path:
 
 
 class CountingReads:
-    """Wraps ``Path.open`` so that a test can count the bytes the loader reads from files."""
+    """Wraps the loader's one file read so that a test can count the bytes it reads from files."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from sim.scenario import loader
+
         self.bytes = 0
-        opened = Path.open
+        read = loader._read_regular
 
-        def counting_open(path: Path, *args: object, **kwargs: object) -> object:
-            stream = opened(path, *args, **kwargs)
-            read = stream.read
+        def counted(path: Path, most: int) -> bytes | None:
+            data = read(path, most)
+            self.bytes += len(data or b"")
+            return data
 
-            def counted(*a: object) -> object:
-                data = read(*a)
-                self.bytes += len(data)
-                return data
-
-            stream.read = counted
-            return stream
-
-        monkeypatch.setattr(Path, "open", counting_open)
+        monkeypatch.setattr(loader, "_read_regular", counted)
 
 
 def test_millions_of_agencies_are_refused_by_the_size_limit(tmp_path, monkeypatch):

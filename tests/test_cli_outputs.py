@@ -202,6 +202,7 @@ def test_a_variant_that_keeps_its_parents_name_gets_its_own_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SIM_SCENARIO_PATH", str(MINIMAL.parent))  # a parent outside the folder
     (tmp_path / "mine.yaml").write_text(
         f"extends: {MINIMAL}\nraids: {{night_rule: null}}\n", encoding="utf-8"
     )
@@ -219,6 +220,7 @@ def test_a_long_comparison_gets_a_short_readable_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SIM_SCENARIO_PATH", str(MINIMAL.parent))  # a parent outside the folder
     files = []
     for i in range(4):
         path = tmp_path / f"v{i}.yaml"

@@ -109,6 +109,6 @@ def test_the_python_snippet_runs(scratch: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.chdir(scratch)
     (snippet,) = blocks("python")
     code = re.sub(r"runs=\d+", "runs=3", snippet)
-    code = code.replace("runs=3, seed=1).to_dict()", "runs=3, seed=1, orders=2).to_dict()")
+    code = code.replace("runs=3, seed=1).to_frame()", "runs=3, seed=1, orders=2).to_frame()")
     assert "orders=2" in code, "the attribution call changed: adapt this test"
     exec(compile(code, "README.md (python)", "exec"), {"__name__": "readme"})

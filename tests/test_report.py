@@ -184,8 +184,11 @@ def test_contrasting_replication_is_one_where_only_the_better_setup_catches_him(
     assert contrasting_replication(base, base) is None
 
 
-def test_a_comparison_without_a_clear_difference_says_so(tmp_path: Path) -> None:
+def test_a_comparison_without_a_clear_difference_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     minimal = Path(__file__).resolve().parent / "scenarios" / "minimal.yaml"
+    monkeypatch.setenv("SIM_SCENARIO_PATH", str(minimal.parent))  # a parent outside the folder
     twin = tmp_path / "twin.yaml"
     twin.write_text(f"extends: {minimal}\nname: twin\n", encoding="utf-8")
     index = build_report([minimal, twin], tmp_path / "report", runs=30, seed=2)

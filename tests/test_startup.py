@@ -91,7 +91,7 @@ def test_import_sim_is_light_and_names_load_on_first_use() -> None:
     )
     assert done.stdout.split() == [
         "True",
-        "sim.experiments.runner",
+        "sim.api.commands",
         "sim.scenario.loader",
         "True",
     ]
@@ -113,3 +113,7 @@ def test_command_line_defaults_repeat_the_librarys() -> None:
 
     assert common.DEFAULT_STORE == DEFAULT_PATH
     assert attribute.DEFAULT_ORDERS == DEFAULT_ORDERS
+    from sim.cli import export
+    from sim.outputs.tables import FORMATS
+
+    assert export.FORMATS == FORMATS

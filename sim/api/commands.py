@@ -23,6 +23,7 @@ from sim.analysis import attribution
 from sim.analysis.attribution import DEFAULT_ORDERS, Attribution
 from sim.analysis.frictions import BY_KEY, without
 from sim.api.progress import Progress, can_show, progress_bar
+from sim.core.runs import first_runs
 from sim.experiments import compare as comparing
 from sim.experiments import runner
 from sim.experiments import sweep as sweeping
@@ -102,7 +103,7 @@ def _session(
 
 def run(
     scenario: ScenarioLike,
-    runs: int = RUNS,
+    runs: int | None = None,
     seed: int = 0,
     *,
     sets: Sequence[str] | None = None,
@@ -118,7 +119,7 @@ def run(
 
     Args:
         scenario: a scenario object or file.
-        runs: replications (with ``precision``, the number to start with).
+        runs: replications (default 1,000; with ``precision``, the first round: default 100).
         seed: master seed; the same seed gives the same numbers, whatever the executor.
         sets: ``--set`` overrides, e.g. ``["agencies.DR3.staff=12"]``.
         precision: keep going until the 95 % half-width is at most this.
@@ -133,7 +134,7 @@ def run(
     with _session(store, jobs, executor, address, progress) as s:
         return runner.run(
             chosen,
-            runs,
+            first_runs(runs, precision, max_runs),
             seed,
             precision=precision,
             max_runs=max_runs,
@@ -145,7 +146,7 @@ def run(
 
 def compare(
     scenarios: Sequence[ScenarioLike],
-    runs: int = RUNS,
+    runs: int | None = None,
     seed: int = 0,
     *,
     sets: Sequence[str] | None = None,
@@ -166,7 +167,7 @@ def compare(
     with _session(store, jobs, executor, address, progress) as s:
         return comparing.compare(
             chosen,
-            runs,
+            first_runs(runs, precision, max_runs),
             seed,
             precision=precision,
             max_runs=max_runs,
@@ -179,7 +180,7 @@ def compare(
 def sweep(
     scenario: ScenarioLike,
     vary: Sequence[str] | Mapping[str, Sequence[object]],
-    runs: int = RUNS,
+    runs: int | None = None,
     seed: int = 0,
     *,
     sets: Sequence[str] | None = None,
@@ -204,7 +205,7 @@ def sweep(
         return sweeping.sweep(
             base,
             axes,
-            runs,
+            first_runs(runs, precision, max_runs),
             seed,
             overrides=overrides,
             precision=precision,
@@ -332,7 +333,7 @@ def trace(
 
 def report(
     scenarios: ScenarioLike | Sequence[ScenarioLike],
-    runs: int = RUNS,
+    runs: int | None = None,
     seed: int = 0,
     *,
     sets: Sequence[str] | None = None,
@@ -344,20 +345,30 @@ def report(
     store: StoreLike = DEFAULT_PATH,
     progress: ProgressLike = True,
     out: str | Path = Path("reports/report"),
+    uncertainty: str | Path | None = None,
+    design: str = "morris",
+    points: int = 10,
+    explore_runs: int = 200,
 ) -> Path:
     """Write the HTML report of one or more scenarios into ``out`` (``sim report``).
+
+    With ``uncertainty`` (an uncertainty file; the explore extra), the report gains a robustness
+    section: the first scenario and the others explored over its ranges (``design``, ``points``,
+    ``explore_runs`` per point and arm, as in ``sim explore``).
 
     Returns:
         The path of the report's ``index.html``.
     """
-    from sim.outputs.report import build_report
+    from sim.outputs.report import ExploreRequest, build_report
+
+    request = ExploreRequest(uncertainty, design, points, explore_runs) if uncertainty else None
 
     chosen = [scenarios] if isinstance(scenarios, Scenario | str | Path) else list(scenarios)
     with _session(store, jobs, executor, address, progress) as s:
         return build_report(
             chosen,
             out,
-            runs,
+            first_runs(runs, precision, max_runs),
             seed,
             overrides=tuple(sets or ()),
             precision=precision,
@@ -366,6 +377,7 @@ def report(
             executor=s.executor,
             progress=s.progress,
             command="sim.report(...)",
+            exploration=request,
         )
 
 

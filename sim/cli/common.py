@@ -23,6 +23,7 @@ from rich.console import Console
 from sim.api.progress import progress_bar
 from sim.cli.notices import quiet_scenario_warnings, shown_warnings
 from sim.cli.preflight import Announcer, WorkRefused, note_jobs
+from sim.core.runs import DEFAULT_RUNS, PILOT_RUNS, first_runs  # noqa: F401 (commands import it from here)
 
 if TYPE_CHECKING:  # imported where used: `sim --help` and typos load neither model nor numpy
     from sim.experiments.executors import Executor
@@ -58,10 +59,6 @@ MAX_JOBS = 1024
 DEFAULT_STORE = Path("reports/results.sqlite")
 
 ScenarioPath = Annotated[Path, typer.Argument(help="A scenario YAML file.", show_default=False)]
-#: Replications a command runs by default, and the first round of a run with --precision (which
-#: then grows only as far as the target needs).
-DEFAULT_RUNS = 1000
-PILOT_RUNS = 100
 
 Runs = Annotated[
     int | None,
@@ -87,16 +84,6 @@ Sets = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
-
-
-def first_runs(runs: int | None, precision: float | None, max_runs: int) -> int:
-    """Replications to start with: the user's number, or the default for this kind of run.
-
-    With a precision target the first round is small, and never more than ``max_runs``.
-    """
-    if runs is not None:
-        return runs
-    return min(PILOT_RUNS, max_runs) if precision is not None else DEFAULT_RUNS
 
 
 def say_precision(outcome: PrecisionOutcome | None, of: str, as_json: bool) -> None:

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import (
+    DEFAULT_STORE,
     MAX_RUNS,
     Address,
     ExecutorName,
@@ -29,10 +30,9 @@ from sim.cli.common import (
     report_plots,
     writing,
 )
-from sim.experiments.designs import DESIGNS
-from sim.experiments.store import DEFAULT_PATH
-from sim.outputs.files import slug
-from sim.scenario import ScenarioError
+
+if TYPE_CHECKING:  # imported where used: `sim --help` loads neither the store nor the model
+    pass
 
 if TYPE_CHECKING:  # the analysis needs the explore extra: imported when the command runs
     from sim.analysis.exploration import Exploration, Output
@@ -78,7 +78,7 @@ def explore(
     jobs: Jobs = None,
     executor: ExecutorName = "local",
     address: Address = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     quiet: Quiet = False,
     out: Out = None,
     no_plots: NoPlots = False,
@@ -89,6 +89,10 @@ def explore(
     random numbers); finished replications are kept in the store, so an interrupted exploration
     resumes. Figures go to --out, by default reports/explore-<scenario>/.
     """
+    from sim.experiments.designs import DESIGNS
+    from sim.outputs.files import slug
+    from sim.scenario import ScenarioError
+
     if design not in DESIGNS:
         bad_input(f"--design: unknown design {design!r}; use one of {', '.join(DESIGNS)}")
     try:

@@ -6,15 +6,17 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from sim.cli.common import Json, StorePath, bad_input, console, errors
-from sim.experiments import store_admin
-from sim.experiments.store import DEFAULT_PATH, ResultsStore, StoreError
+from sim.cli.common import DEFAULT_STORE, Json, StorePath, bad_input, console, errors
+
+if TYPE_CHECKING:  # imported where used: `sim --help` loads neither the store nor the model
+    from sim.experiments import store_admin
+    from sim.experiments.store import ResultsStore
 
 store_app = typer.Typer(
     name="store",
@@ -29,6 +31,8 @@ SHOWN_ROWS = 20
 @contextmanager
 def opened(path: Path) -> Iterator[ResultsStore]:
     """The store at ``path`` for reading (it must exist), or exit 2 saying why not."""
+    from sim.experiments.store import ResultsStore, StoreError
+
     if not path.exists() and not path.is_symlink():
         bad_input(f"--store: {path} does not exist; give the store a command wrote (--store PATH)")
     try:
@@ -39,8 +43,10 @@ def opened(path: Path) -> Iterator[ResultsStore]:
 
 
 @store_app.command("info")
-def info_command(store: StorePath = DEFAULT_PATH, as_json: Json = False) -> None:
+def info_command(store: StorePath = DEFAULT_STORE, as_json: Json = False) -> None:
     """What the store holds: replications by scenario, seed and model revision, and sizes."""
+    from sim.experiments import store_admin
+
     with opened(store) as results:
         found = store_admin.info(results)
     if as_json:
@@ -50,6 +56,8 @@ def info_command(store: StorePath = DEFAULT_PATH, as_json: Json = False) -> None
 
 
 def _info_dict(found: store_admin.StoreInfo) -> dict[str, object]:
+    from sim.experiments import store_admin
+
     return {
         "store": found.path,
         "layout": found.layout,
@@ -75,6 +83,8 @@ def _info_dict(found: store_admin.StoreInfo) -> dict[str, object]:
 
 def info_table(found: store_admin.StoreInfo) -> Table:
     """The table ``sim store info`` prints."""
+    from sim.experiments import store_admin
+
     notes = "; ".join(f"{k} {v}" for k, v in found.notes.items())
     table = Table(
         title=Text(
@@ -109,6 +119,8 @@ def info_table(found: store_admin.StoreInfo) -> Table:
 
 
 def _age(revision: str) -> str:
+    from sim.experiments import store_admin
+
     if store_admin.is_older(revision):
         return "older: 'sim store prune' drops it"
     return "not this version's: kept"
@@ -119,11 +131,13 @@ def _megabytes(size: int) -> str:
 
 
 @store_app.command("check")
-def check_command(store: StorePath = DEFAULT_PATH) -> None:
+def check_command(store: StorePath = DEFAULT_STORE) -> None:
     """Check every row against its checksum and the record's schema, and the file itself.
 
     Exit 0 when everything is sound, 2 when anything is not (each bad row is named).
     """
+    from sim.experiments import store_admin
+
     with opened(store) as results:
         bad = list(store_admin.bad_rows(results))
         damage = store_admin.integrity(results)
@@ -154,8 +168,11 @@ def _list_bad(store: Path, bad: list[store_admin.BadRow]) -> None:
 
 
 @store_app.command("repair")
-def repair_command(store: StorePath = DEFAULT_PATH) -> None:
+def repair_command(store: StorePath = DEFAULT_STORE) -> None:
     """Delete the rows that fail their checksum or the record's schema (they are recomputed)."""
+    from sim.experiments import store_admin
+    from sim.experiments.store import StoreError
+
     with opened(store) as results:
         bad = list(store_admin.bad_rows(results))
         _list_bad(store, bad)
@@ -172,7 +189,7 @@ def repair_command(store: StorePath = DEFAULT_PATH) -> None:
 
 @store_app.command("prune")
 def prune_command(
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     revisions: Annotated[
         list[str] | None,
         typer.Option(
@@ -184,6 +201,9 @@ def prune_command(
     ] = None,
 ) -> None:
     """Drop the replications of old model revisions (this version never reads them)."""
+    from sim.experiments import store_admin
+    from sim.experiments.store import StoreError
+
     with opened(store) as results:
         chosen = revisions or store_admin.older_revisions(results)
         this = store_admin.current_revision()
@@ -205,8 +225,11 @@ def prune_command(
 
 
 @store_app.command("vacuum")
-def vacuum_command(store: StorePath = DEFAULT_PATH) -> None:
+def vacuum_command(store: StorePath = DEFAULT_STORE) -> None:
     """Compact the file: give the space of deleted rows back to the disk."""
+    from sim.experiments import store_admin
+    from sim.experiments.store import StoreError
+
     with opened(store) as results:
         try:
             before, after = store_admin.vacuum(results)

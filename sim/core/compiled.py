@@ -45,14 +45,26 @@ class SourceFirst(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_file_location(fullname, source)
 
 
+def _extension(source: Path) -> bool:
+    """True when a compiled extension module sits beside ``source`` (and would be imported)."""
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES
+    return any(source.with_name(source.stem + suffix).exists() for suffix in suffixes)
+
+
 def stale_sources(stamp: Path = STAMP, root: Path = PACKAGE_ROOT) -> list[str]:
-    """The compiled sources that changed since the build (empty: none, or no compiled build)."""
+    """The compiled sources that changed since the build (empty: none, or no compiled build).
+
+    Only modules whose extension file is there count: a stamp left by a build elsewhere (a wheel
+    built from this folder) says nothing about the pure modules beside it.
+    """
     if not stamp.exists():
         return []
     hashes: dict[str, str] = json.loads(stamp.read_text(encoding="utf-8"))
     changed = []
     for module, digest in sorted(hashes.items()):
         source = root / module
+        if not _extension(source):
+            continue
         if not source.exists() or hashlib.sha256(source.read_bytes()).hexdigest() != digest:
             changed.append(module)
     return changed

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Generator
-from functools import cached_property
 
 import simpy
 
@@ -82,6 +81,11 @@ class Agency:
         self.raid_prep = spec.raid_prep
         self.raid_duration = spec.raid_duration
         self.feeding = spec.feeding
+        self._triage_stream: Stream | None = None
+        self._verdicts: Stream | None = None
+        self._calls: Stream | None = None
+        self._feed_stream: Stream | None = None
+        self._names_stream: Stream | None = None
         self.convention = convention(convention_of(spec))
         self.variation = variation
         self.files = Register(matcher_of(spec.matcher, spec.normalise), spec.wanted)
@@ -103,30 +107,45 @@ class Agency:
     # compared, whatever else changed in between (common random numbers). Each is registered
     # when first drawn from: most services of a scenario never need most of them.
 
-    @cached_property
+    @property
     def triage_stream(self) -> Stream:
         """Triage times (``agency:NAME``)."""
-        return self.ctx.streams.stream(f"agency:{self.name}")
+        stream = self._triage_stream
+        if stream is None:  # registered when first drawn from
+            stream = self._triage_stream = self.ctx.streams.stream(f"agency:{self.name}")
+        return stream
 
-    @cached_property
+    @property
     def verdicts(self) -> Stream:
         """Forgetting and belief (``agency:NAME.verdicts``)."""
-        return self.ctx.streams.stream(f"agency:{self.name}.verdicts")
+        stream = self._verdicts
+        if stream is None:  # registered when first drawn from
+            stream = self._verdicts = self.ctx.streams.stream(f"agency:{self.name}.verdicts")
+        return stream
 
-    @cached_property
+    @property
     def calls(self) -> Stream:
         """Escalation delays (``agency:NAME.calls``)."""
-        return self.ctx.streams.stream(f"agency:{self.name}.calls")
+        stream = self._calls
+        if stream is None:  # registered when first drawn from
+            stream = self._calls = self.ctx.streams.stream(f"agency:{self.name}.calls")
+        return stream
 
-    @cached_property
+    @property
     def feed_stream(self) -> Stream:
         """Database writes (``agency:NAME.feed``)."""
-        return self.ctx.streams.stream(f"agency:{self.name}.feed")
+        stream = self._feed_stream
+        if stream is None:  # registered when first drawn from
+            stream = self._feed_stream = self.ctx.streams.stream(f"agency:{self.name}.feed")
+        return stream
 
-    @cached_property
+    @property
     def names_stream(self) -> Stream:
         """How it spells names (``names:NAME``)."""
-        return self.ctx.streams.stream(f"names:{self.name}")
+        stream = self._names_stream
+        if stream is None:  # registered when first drawn from
+            stream = self._names_stream = self.ctx.streams.stream(f"names:{self.name}")
+        return stream
 
     def ready(self) -> None:
         """Wiring is done: note what decides whether a believed false tip can lead anywhere."""

@@ -8,8 +8,6 @@ are the same model with different channels and databases (DESIGN.md §2).
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from sim.core.streams import Stream
 from sim.model.context import Context, Receiver
 from sim.model.language import LanguageDesk
@@ -45,13 +43,19 @@ class Channel:
         self.receiver = receiver
         self.desk = desk
         self.ctx = ctx
+        self._stream: Stream | None = None
         self.needs_wanted = "wanted" in spec.filter
         self.needs_jurisdiction = "jurisdiction" in spec.filter
 
-    @cached_property
+    @property
     def stream(self) -> Stream:
         """Losses and delays (``channel:SENDER->RECEIVER``), registered when first drawn from."""
-        return self.ctx.streams.stream(f"channel:{self.sender}->{self.receiver.name}")
+        stream = self._stream
+        if stream is None:  # registered when first drawn from
+            stream = self._stream = self.ctx.streams.stream(
+                f"channel:{self.sender}->{self.receiver.name}"
+            )
+        return stream
 
     def passes(self, tip: Tip) -> bool:
         """True when the filter lets ``tip`` travel on this channel."""

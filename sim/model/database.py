@@ -17,7 +17,7 @@ its write delay has passed (at the end of the run, by arithmetic, without a simu
 
 from __future__ import annotations
 
-from functools import cached_property, partial
+from functools import partial
 from typing import Protocol
 
 from sim.core.clock import WorkingHours
@@ -73,15 +73,19 @@ class Database:
             wanted_others(fugitive_names, spec.others_wanted),
         )
         self.matches = self.files.matches  # the lookup every reader makes, without a hop
+        self._stream: Stream | None = None
         self.alert_targets: tuple[str, ...] = spec.alerts.to if spec.alerts else ()
         # Entries of a database that raises no alerts: (when made, tip, writer), counted at the end
         # (the tip is None for a false tip settled on arrival outside a trace).
         self._stored: list[tuple[float, Tip | None, str]] = []
 
-    @cached_property
+    @property
     def stream(self) -> Stream:
         """Hit/no-hit and alert delays (``database:NAME``), registered when first drawn from."""
-        return self.ctx.streams.stream(f"database:{self.name}")
+        stream = self._stream
+        if stream is None:  # registered when first drawn from
+            stream = self._stream = self.ctx.streams.stream(f"database:{self.name}")
+        return stream
 
     def hit_delay(self) -> float:
         """Hours until the owner answers a hit/no-hit query with the record's content.

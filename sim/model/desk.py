@@ -207,7 +207,7 @@ class Desk:
         triages = int(np.count_nonzero(starts <= end))
         dossiers = served
         for arrived, start in self._admitted:
-            if arrived < end:
+            if arrived <= end:  # a dossier that arrived at the capture instant was seen
                 waits += min(start, end) - arrived
                 triages += start <= end
                 dossiers += 1

@@ -23,7 +23,18 @@ class HazardClock:
     Call :meth:`update` whenever the rate may have changed.
     """
 
-    __slots__ = ("_fire", "_need", "_pending", "_rate", "_rate_now", "_since", "env", "stream")
+    __slots__ = (
+        "_due",
+        "_fire",
+        "_need",
+        "_pending",
+        "_rate",
+        "_rate_now",
+        "_since",
+        "_target",
+        "env",
+        "stream",
+    )
 
     def __init__(
         self,
@@ -40,23 +51,40 @@ class HazardClock:
         self._rate = 0.0
         self._since = env.now
         self._pending: simpy.Event | None = None
+        self._due = float("inf")  # when the pending timer rings
+        self._target = float("inf")  # when the integrated rate reaches the threshold
 
     def update(self) -> None:
-        """Account for the hazard accrued so far and reschedule at the current rate."""
+        """Account for the hazard accrued so far and reschedule at the current rate.
+
+        A timer already pending that rings no later than the new firing time is kept: when it
+        rings early (the rate fell meanwhile) it only sets a timer for the firing time. So a
+        fugitive who goes indoors and out again leaves no trail of dead timers in the queue.
+        """
         now = self.env.now
         self._need = max(self._need - self._rate * (now - self._since), 0.0)
         self._since = now
         self._rate = rate = self._rate_now()
-        if rate > 0:
-            pending = self.env.timeout(self._need / rate)
-            pending.callbacks.append(self._ring)
-            self._pending = pending
-        else:
-            self._pending = None
+        self._target = now + self._need / rate if rate > 0 else float("inf")
+        if rate <= 0 or (self._pending is not None and self._due <= self._target):
+            return  # a pending timer, if any, rings early and finds nothing due yet
+        self._set(self._target)
+
+    def _set(self, at: float) -> None:
+        pending = self.env.timeout(at - self.env.now)
+        pending.callbacks.append(self._ring)
+        self._pending, self._due = pending, at
 
     def _ring(self, event: simpy.Event) -> None:
         if event is not self._pending:
-            return  # the rate changed since this firing was scheduled
+            return  # superseded by an earlier timer
+        due = self._due
+        self._pending, self._due = None, float("inf")
+        if self._target == float("inf"):
+            return  # the rate fell to zero: nothing is due until it rises again
+        if self._target > due:  # rang early: the rate fell since it was set
+            self._set(self._target)
+            return
         self._need = self.stream.exp1()
         self._since = self.env.now
         self._fire()

@@ -173,9 +173,9 @@ class RaidOffice:
             self._settle(raid, Fate.CAPTURED, "captured", ())
             self.capture("raid", raid.agency.name)
             return
-        if there:
-            fugitive.flee("escaped during the search")
+        if there:  # the search is on the record first, then he is gone
             self._settle(raid, self._empty(raid), "escaped during the search", ("raid_escapes",))
+            fugitive.flee("escaped during the search")
         else:
             left = fugitive.left_at.get(raid.house, -1e18) if raid.house else -1e18
             near_miss = now - left <= self.spec.near_miss_window

@@ -294,7 +294,11 @@ def ledger_counts(rows: Iterable[dict[str, object]]) -> dict[str, int]:
 
 #: The counters every ledger row accounts for (the hour counters and copies are not rows).
 VOUCHED: tuple[str, ...] = (
-    *(c for c in COUNTERS if not c.endswith("_hours") and c not in ("tip_copies", "triages")),
+    *(
+        c
+        for c in COUNTERS
+        if not c.endswith("_hours") and c not in ("tip_copies", "triages", "analyst_dossiers")
+    ),
     *(f"true_tips_{fate.name.lower()}" for fate in TRUE_TIP_FATES),
 )
 
