@@ -267,9 +267,11 @@ def _observations(result: Calibration) -> Table:
 
 def _factors(result: Calibration) -> Table:
     ranked = sorted(result.factors, key=lambda f: f.shift.p_value)[:SHOWN]
+    count = len(result.factors)
+    shown = f"{SHOWN} most moved of {count}" if count > SHOWN else f"all {count} factors"
     table = Table(
-        title=f"What the record says about the assumptions ({SHOWN} most moved of "
-        f"{len(result.factors)}; ESS {result.weights.ess:.1f})"
+        title=f"What the record says about the assumptions ({shown}; "
+        f"ESS {result.weights.ess:.1f})"
     )
     for name in ("factor", "prior 90 %", "posterior 90 %", "median", "width", "p (Holm)", ""):
         table.add_column(name, justify="left" if name in ("factor", "") else "right")
