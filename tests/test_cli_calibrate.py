@@ -69,7 +69,7 @@ def test_the_table_says_the_weights_the_check_and_the_menu(case, tmp_path):
     assert "What each reform buys" in text and "more-informants" in text
 
 
-#: A history file with everything right (lines numbered in the comments).
+#: A history file with everything right (the mistakes below say the line each one is on).
 GOOD = """\
 name: bad-on-purpose
 replay: {replay}
@@ -78,7 +78,11 @@ observations:
     not_captured_before: "2016-03-18 16:30"
     sources: FACTS §4
   forest:
-    search: {{house: flat-forest, from: "2016-03-15 07:00", until: "2016-03-15 15:00", outcome: escaped}}
+    search:
+      house: flat-forest
+      from: "2016-03-15 07:00"
+      until: "2016-03-15 15:00"
+      outcome: escaped
     sources: FACTS §4
   mechelen:
     tip: {{at: "2015-12-07 10:00", to: Mechelen, searched: false}}
@@ -99,43 +103,43 @@ MISTAKES = [
     (
         "house: flat-forest",
         "house: flat-forst",
-        8,
+        9,
         "observations.forest.search.house",
         "did you mean 'flat-forest'",
     ),
     (
         "outcome: escaped",
         "outcome: escapd",
-        8,
+        12,
         "observations.forest.search.outcome",
         "is not one of empty, escaped",
     ),
     (
         'until: "2016-03-15 15:00"',
         'until: "2016-03-15 06:00"',
-        8,
+        11,
         "observations.forest.search.until",
         "until must come after from",
     ),
     (
         '"2015-12-07 10:00"',
         '"2015-12-08 10:00"',
-        11,
+        15,
         "observations.mechelen.tip.at",
         "its dated tips: ",
     ),
     (
         "searched: false",
         "searched: maybe",
-        11,
+        15,
         "observations.mechelen.tip.searched",
         "true or false",
     ),
-    ("    sources: FACTS §5", "    sources: ''", 12, "observations.mechelen.sources", "cite FACTS"),
+    ("    sources: FACTS §5", "    sources: ''", 16, "observations.mechelen.sources", "cite FACTS"),
     (
         "    sources: FACTS §5",
         "    sources: FACTS §5\n    not_captured_before: 3",
-        10,
+        14,
         "observations.mechelen",
         "give exactly one of",
     ),
@@ -186,7 +190,7 @@ def test_the_real_program_refuses_a_bad_history_file_the_same_way(tmp_path):
     path = _history(tmp_path, "house: flat-forest", "house: flat-forst")
     code, stderr = real_sim("calibrate", path, UNCERTAINTY, "--no-plots", cwd=tmp_path)
     assert code == 2, stderr
-    _one_problem_per_line(stderr, path, 8, "observations.forest.search.house", "flat-forest")
+    _one_problem_per_line(stderr, path, 9, "observations.forest.search.house", "flat-forest")
 
 
 def test_a_replay_scenario_without_its_history_is_refused(tmp_path):

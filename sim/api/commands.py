@@ -349,19 +349,31 @@ def report(
     design: str = "morris",
     points: int = 10,
     explore_runs: int = 200,
+    history: str | Path | None = None,
+    calibrate_points: int = 200,
+    calibrate_runs: int = 50,
 ) -> Path:
     """Write the HTML report of one or more scenarios into ``out`` (``sim report``).
 
     With ``uncertainty`` (an uncertainty file; the explore extra), the report gains a robustness
     section: the first scenario and the others explored over its ranges (``design``, ``points``,
-    ``explore_runs`` per point and arm, as in ``sim explore``).
+    ``explore_runs`` per point and arm, as in ``sim explore``). With ``history`` too (a history
+    file), a section on what the record says about the assumptions (``sim calibrate`` at
+    ``calibrate_points`` prior points, ``calibrate_runs`` runs each).
 
     Returns:
         The path of the report's ``index.html``.
     """
-    from sim.outputs.report import ExploreRequest, build_report
+    from sim.outputs.report import CalibrateRequest, ExploreRequest, build_report
 
     request = ExploreRequest(uncertainty, design, points, explore_runs) if uncertainty else None
+    if history is not None and uncertainty is None:
+        raise ValueError("a calibration section needs the uncertainty file too (uncertainty=)")
+    calibration = (
+        CalibrateRequest(history, uncertainty, calibrate_points, calibrate_runs)
+        if history is not None and uncertainty is not None
+        else None
+    )
 
     chosen = [scenarios] if isinstance(scenarios, Scenario | str | Path) else list(scenarios)
     with _session(store, jobs, executor, address, progress) as s:
@@ -378,6 +390,7 @@ def report(
             progress=s.progress,
             command="sim.report(...)",
             exploration=request,
+            calibration=calibration,
         )
 
 

@@ -270,8 +270,7 @@ def _factors(result: Calibration) -> Table:
     count = len(result.factors)
     shown = f"{SHOWN} most moved of {count}" if count > SHOWN else f"all {count} factors"
     table = Table(
-        title=f"What the record says about the assumptions ({shown}; "
-        f"ESS {result.weights.ess:.1f})"
+        title=f"What the record says about the assumptions ({shown}; ESS {result.weights.ess:.1f})"
     )
     for name in ("factor", "prior 90 %", "posterior 90 %", "median", "width", "p (Holm)", ""):
         table.add_column(name, justify="left" if name in ("factor", "") else "right")

@@ -28,6 +28,7 @@ from sim.analysis.exploration import Exploration, Output, explore
 from sim.experiments.compare import Comparison, compare
 from sim.experiments.executors import make_executor
 from sim.experiments.store import DEFAULT_PATH, ResultsStore
+from sim.outputs.calibration import kept_section
 from sim.outputs.figures import explore_figures, write_figures
 from sim.outputs.files import atomic_writer
 from sim.scenario import load_scenario
@@ -164,7 +165,12 @@ CAVEATS = """\
 def write_robustness(
     comparison: Comparison, result: Exploration, out: Path, command: str, seconds: float, jobs: int
 ) -> list[Path]:
-    """Write docs/robustness.md and its figures."""
+    """Write docs/robustness.md and its figures.
+
+    The page's calibration section (:mod:`sim.outputs.calibration`, its own generator) is kept
+    as it stands, at the end.
+    """
+    kept = kept_section(out)
     figures_dir = out.parent / out.stem
     figures = explore_figures(result)
     paths = write_figures(figures, figures_dir)
@@ -219,6 +225,8 @@ def write_robustness(
         ]
     text += [f"![{p.stem}](robustness/{p.name})" for p in paths]
     text += ["", CAVEATS]
+    if kept:
+        text += ["", kept, ""]
     with atomic_writer(out) as handle:
         handle.write("\n".join(text))
     return [out, *paths]

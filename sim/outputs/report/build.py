@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,6 +39,7 @@ from sim.outputs.plots.save import save_figure
 from sim.outputs.plots.style import Provenance, today
 from sim.outputs.plots.timeline import timeline
 from sim.outputs.report import page
+from sim.outputs.report.calibration import calibration_figures, calibration_section
 from sim.outputs.report.diff import Difference as Setting
 from sim.outputs.report.diff import document_diff, grouped
 from sim.outputs.report.robustness import menu_notes, robustness_figures, robustness_section
@@ -47,6 +49,9 @@ from sim.outputs.wording import is_clear
 from sim.scenario import Scenario, load_scenario, scenario_hash
 from sim.scenario.document import scenario_document, with_overrides
 from sim.version import __version__
+
+if TYPE_CHECKING:
+    from sim.analysis.calibration import Calibration
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,24 @@ class ReportData:
     changes: list[tuple[str, list[Setting]]] = field(default_factory=list)
     menu: str = ""
     robustness: str = ""
+    calibration: str = ""
+
+
+@dataclass(frozen=True)
+class CalibrateRequest:
+    """A calibration for the report's section on the record (:mod:`sim.analysis.calibration`).
+
+    The report's first scenario is the baseline (the uncertainty file's scenario) and the others
+    the reforms of the menu; it runs with the report's seed, store and executor, and its nominal
+    menu on the report's own replications.
+    """
+
+    history: str | Path
+    uncertainty: str | Path
+    points: int = 200
+    runs: int = 50
+    draws: int = 40
+    check_runs: int = 50
 
 
 @dataclass(frozen=True)
@@ -158,6 +181,7 @@ def build_report(
     preflight: Preflight | None = None,
     command: str = "",
     exploration: ExploreRequest | None = None,
+    calibration: CalibrateRequest | None = None,
 ) -> Path:
     """Run the scenarios and write a self-contained HTML report into ``out``; its page's path.
 
@@ -177,6 +201,7 @@ def build_report(
         preflight=preflight,
         command=command,
         exploration=exploration,
+        calibration=calibration,
     ).index
 
 
@@ -195,6 +220,7 @@ def make_report(
     preflight: Preflight | None = None,
     command: str = "",
     exploration: ExploreRequest | None = None,
+    calibration: CalibrateRequest | None = None,
 ) -> ReportData:
     """Run the scenarios and write a self-contained HTML report into ``out``.
 
@@ -213,6 +239,7 @@ def make_report(
         preflight: told what is about to run before it starts (it may refuse it).
         command: the command line that asked for the report (shown under provenance).
         exploration: explore an uncertainty file for the robustness section (None: no section).
+        calibration: calibrate on a history file for the section on the record (None: none).
 
     Returns:
         What the page shows, with the page's path (``index``) and, with a precision target,
@@ -245,6 +272,12 @@ def make_report(
         explored = _explore(exploration, paths, seed, store, executor, progress)
         robust_figures = robustness_figures(explored, folder)
         robustness = robustness_section(explored, robust_figures)
+    calibrated = ""
+    if calibration is not None:
+        found = _calibrate(calibration, paths, runs, seed, store, executor, progress)
+        drawn = calibration_figures(found, folder)
+        robust_figures += drawn
+        calibrated = calibration_section(found, drawn)
     data = ReportData(
         scenarios=[
             ScenarioInfo(s.name, _where(p), scenario_hash(s), s.description)
@@ -271,6 +304,7 @@ def make_report(
         ],
         menu=menu_notes(compared, pairwise_differences(tallies)),
         robustness=robustness,
+        calibration=calibrated,
     )
     write_text(folder / "style.css", page.stylesheet())
     write_text(data.index, page.render(data))
@@ -307,6 +341,36 @@ def _explore(
         seed,
         threshold=request.threshold,
         baseline=files[0],
+        store=store,
+        executor=executor,
+        progress=progress,
+    )
+
+
+def _calibrate(
+    request: CalibrateRequest,
+    paths: Sequence[Scenario | str | Path],
+    runs: int,
+    seed: int,
+    store: ResultsStore | None,
+    executor: Executor | None,
+    progress: Progress | None,
+) -> Calibration:
+    from sim.analysis.calibration import calibrate
+
+    files = [p for p in paths if not isinstance(p, Scenario)]
+    if len(files) != len(paths):
+        raise ValueError("the calibration section reads scenario files; give files, not objects")
+    return calibrate(
+        request.history,
+        request.uncertainty,
+        files[1:],
+        request.points,
+        request.runs,
+        seed,
+        draws=request.draws,
+        check_runs=request.check_runs,
+        nominal_runs=runs,
         store=store,
         executor=executor,
         progress=progress,
