@@ -7,8 +7,9 @@ from calibrate_cases import write_history
 from explore_cases import write_case
 
 from sim.analysis.calibration import calibrate
-from sim.outputs.calibration import BEGIN, END, TITLE, kept_section, replace_section, write_section
+from sim.outputs.calibration import TITLE, write_section
 from sim.outputs.report import CalibrateRequest, build_report
+from sim.outputs.robustness import BEGIN, END, kept_section, replace_section
 
 pytest.importorskip("SALib", reason="the optional extra 'explore' is not installed")
 
