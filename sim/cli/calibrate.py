@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import (
+    DEFAULT_STORE,
     MAX_RUNS,
     Address,
     ExecutorName,
@@ -31,7 +32,6 @@ from sim.cli.common import (
     writing,
 )
 from sim.cli.preflight import Yes
-from sim.experiments.store import DEFAULT_PATH
 from sim.outputs.files import slug
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def calibrate(
     jobs: Jobs = None,
     executor: ExecutorName = "local",
     address: Address = None,
-    store: StorePath = DEFAULT_PATH,
+    store: StorePath = DEFAULT_STORE,
     quiet: Quiet = False,
     yes: Yes = False,
     out: Out = None,
