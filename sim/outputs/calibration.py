@@ -3,7 +3,7 @@
 Regenerate with one command (one line; finished replications are reused from the store)::
 
     python -m sim.outputs.calibration --points 400 --runs 100 --draws 40 --check-runs 50
-        --menu-runs 1000 --attribution-points 6 --attribution-runs 30 --seed 1
+        --menu-runs 1000 --attribution-points 2 --attribution-runs 30 --orders 8 --seed 1
 
 It runs the nominal reform menu (``brussels-2015`` against every reform in
 ``scenarios/reforms/``, as docs/robustness.md does), takes the three reforms with the largest
@@ -40,7 +40,7 @@ PAGE = ROOT / "docs" / "robustness.md"
 COMMAND = (
     "python -m sim.outputs.calibration --points {points} --runs {runs} --draws {draws} "
     "--check-runs {check} --menu-runs {menu} --attribution-points {apoints} "
-    "--attribution-runs {aruns} --seed {seed}"
+    "--attribution-runs {aruns} --orders {orders} --seed {seed}"
 )
 TITLE = "## What the 2015-16 record says about the assumptions"
 
@@ -219,8 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--draws", type=int, default=40, help="prior and posterior draws")
     parser.add_argument("--check-runs", type=int, default=50, help="fresh runs per draw")
     parser.add_argument("--menu-runs", type=int, default=1000, help="nominal paired runs")
-    parser.add_argument("--attribution-points", type=int, default=6)
+    parser.add_argument("--attribution-points", type=int, default=2)
     parser.add_argument("--attribution-runs", type=int, default=30)
+    parser.add_argument("--orders", type=int, default=8, help="sampled orders per attribution")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--store", type=Path, default=DEFAULT_PATH)
@@ -245,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             nominal_runs=args.menu_runs,
             attribution_points=args.attribution_points,
             attribution_runs=args.attribution_runs,
+            orders=args.orders,
             store=store,
             executor=executor,
         )
@@ -259,6 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         menu=args.menu_runs,
         apoints=args.attribution_points,
         aruns=args.attribution_runs,
+        orders=args.orders,
         seed=args.seed,
     )
     seconds = time.monotonic() - started
