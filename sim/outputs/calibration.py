@@ -183,8 +183,19 @@ def section(result: Calibration, figures: Sequence[str], command: str, seconds: 
             "",
         ]
     if result.attributions:
+        few = s.attribution_points < 10
         text += [
             "### Which friction costs most, under the same three",
+            "",
+            f"Shapley shares of the gap at {s.attribution_points} prior and "
+            f"{s.attribution_points} posterior draws ({s.attribution_runs} runs per variant, "
+            f"{s.orders} sampled orders)"
+            + (
+                ": with so few draws the intervals hold the Monte Carlo noise at those points, "
+                "not the spread between the worlds each belief allows; indicative only."
+                if few
+                else "."
+            ),
             "",
             *_attribution(result),
             "",
