@@ -147,7 +147,11 @@ def test_capture_probability_never_falls_when_recall_rises():
 @pytest.mark.parametrize("agency", ["DR3", "Mechelen", "MIT"])
 def test_every_agency_spells_names_from_its_own_stream(agency):
     model = Model(load_scenario(BASE), seed=1, replication=0)
+    stream = model.agencies[agency].names_stream  # registered when first drawn from
+    assert stream.name == f"names:{agency}"
     assert f"names:{agency}" in model.streams.names
+    others = [a for a in model.agencies.values() if a.name != agency]
+    assert all(other.names_stream is not stream for other in others)
 
 
 # --- false links: other people's names taken for a wanted one ---------------------------------

@@ -7,11 +7,12 @@ and moves of one replication), priced at what each costs in CPU time, times the 
 missing from the store, divided among the workers. A command shows it in one line when the run is
 long and refuses a run above :data:`CEILING_HOURS` unless the user confirms (``--yes``).
 
-The prices were measured on the project's 2-core machine with model revision 3 (twelve scenarios
-from a few tips to a mesh of 96 channels copying each tip about a hundred times; the estimate came
-within 0.8 to 1.8 times the measured CPU time in each). A faster machine runs sooner than said; a
-model revision that changes what a tip costs needs them measured again (docs/experiments.md says
-how).
+The prices were measured on the project's 2-core machine with model revision 4 by
+``tools/measure_prices.py`` (sixteen scenarios from the minimal one to 3,000 false tips a day;
+the estimate came within 0.8 to 1.4 times the measured CPU time in each). Revision 4 triages
+false tips that lead nowhere by arithmetic, so a triage is cheap and a copy that travels is
+dear. A faster machine runs sooner than said; a model revision that changes what a tip costs
+needs them measured again.
 """
 
 from __future__ import annotations
@@ -23,15 +24,15 @@ from sim.scenario import Scenario
 from sim.scenario.workload import expected_work
 
 #: CPU seconds every replication costs whatever it holds (streams, agencies, the record).
-SECONDS_PER_REPLICATION = 0.5e-3
+SECONDS_PER_REPLICATION = 0.6e-3
 #: CPU seconds per tip created (its draws, its place and name).
-SECONDS_PER_TIP = 2e-6
-#: CPU seconds per arrival of a copy at an agency that handles it (office hours, queue, triage).
-SECONDS_PER_TRIAGE = 8e-6
-#: CPU seconds per copy passed along a channel or a database alert (delay, loss, language desk).
-SECONDS_PER_COPY = 2.5e-6
+SECONDS_PER_TIP = 1e-6
+#: CPU seconds per arrival of a copy at an agency (office hours, queue, triage: mostly arithmetic).
+SECONDS_PER_TRIAGE = 1e-6
+#: CPU seconds per copy passed along a channel, a database alert or an escalation call (a process).
+SECONDS_PER_COPY = 18e-6
 #: CPU seconds per move of the fugitive (every place-tied source recomputes its rate).
-SECONDS_PER_MOVE = 20e-6
+SECONDS_PER_MOVE = 40e-6
 
 #: A command expected to run longer than this (on its workers) asks for ``--yes`` first.
 CEILING_HOURS = 1.0

@@ -9,8 +9,10 @@ one, so it guards against accidents and casual tampering, not against a determin
 A record that passes its checksum is also checked against the record's schema
 (:data:`sim.model.record.RECORD_KEYS`): every key present and no other, counts whole and not
 negative, hours finite and not negative, ``captured`` 0 or 1, a day of capture exactly when
-captured. Rows migrated from store layout 1 (which had no checksums) got theirs at migration: an
-edit made before then passes the checksum, and is caught only if it breaks the schema.
+captured; a record of an earlier model revision lacks the keys added since
+(:data:`sim.model.record.ADDED_IN_REVISION`). Rows migrated from store layout 1 (which had no
+checksums) got theirs at migration: an edit made before then passes the checksum, and is caught
+only if it breaks the schema.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import math
 
-from sim.model.record import COUNTERS, RECORD_KEYS
+from sim.model.record import ADDED_IN_REVISION, COUNTERS, RECORD_KEYS
 
 #: Record fields holding text.
 TEXT_KEYS = frozenset({"capture_how", "capture_by"})
@@ -36,12 +38,18 @@ def checksum(scenario_hash: str, seed: int, model: str, replication: int, record
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def record_problem(record: object, replication: int) -> str | None:
-    """What is wrong with a record read back for ``replication``, in words (None: nothing)."""
+def record_problem(record: object, replication: int, revision: str | None = None) -> str | None:
+    """What is wrong with a record read back for ``replication``, in words (None: nothing).
+
+    ``revision`` is the model revision that wrote it (None: the current one).
+    """
     if not isinstance(record, dict):
         return f"holds {type(record).__name__}, not a record (a JSON object)"
+    keys = _keys_of(revision)
+    if record.keys() != _KEYS and record.keys() != keys:
+        return _key_problem(record, keys)
     if record.keys() != _KEYS:
-        return _key_problem(record)
+        record = {**dict.fromkeys(_KEYS - keys, 0), **record}  # check the rest as for this one
     for key in INTEGER_KEYS:
         value = record[key]
         if type(value) is not int or value < 0:
@@ -60,9 +68,17 @@ def record_problem(record: object, replication: int) -> str | None:
     return _capture_problem(record)
 
 
-def _key_problem(record: dict[object, object]) -> str:
-    missing = [k for k in RECORD_KEYS if k not in record]
-    extra = [str(k) for k in record if k not in _KEYS]
+def _keys_of(revision: str | None) -> frozenset[str]:
+    """The keys a record of model ``revision`` holds."""
+    if revision is None or not revision.isdigit():
+        return _KEYS
+    later = {k for k, added in ADDED_IN_REVISION.items() if int(revision) < added}
+    return _KEYS - later if later else _KEYS
+
+
+def _key_problem(record: dict[object, object], keys: frozenset[str]) -> str:
+    missing = [k for k in RECORD_KEYS if k in keys and k not in record]
+    extra = [str(k) for k in record if k not in keys]
     parts = []
     if missing:
         parts.append(f"lacks {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")

@@ -499,7 +499,7 @@ def read_row(
         return "is not a JSON record"
     if isinstance(record, dict) and record.get("capture_day", 0) is None:
         record["capture_day"] = math.nan  # written as null: see _standard
-    problem = record_problem(record, replication)
+    problem = record_problem(record, replication, model)
     return problem if problem else record
 
 

@@ -270,7 +270,7 @@ class Agency:
         env = self.env
         if self._escalation is not None and (tip.identified or self.recognises(self.written(tip))):
             # The officer who reads a wanted name calls at once (Committee P's view after the
-            # Mechelen case, FACTS §5): no office hours, no queue, no forgetting.
+            # Mechelen case, docs/sources.md §5): no office hours, no queue, no forgetting.
             self.ctx.seen.note(Seen.ESCALATED, tip, self.name)
             self._act(tip, identified=True, urgent=True)
             return

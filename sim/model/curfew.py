@@ -1,10 +1,10 @@
 """The night rule: no house search may start inside a nightly ban window.
 
 Belgium's law of 7 June 1969 (art. 1) forbade house searches between 21:00 and 05:00, with
-exceptions (caught in the act, fire, drug trafficking) but none for terrorism until the law of
-27 April 2016 (in force 19 May 2016) exempted terrorist offences (FACTS.md §3). A raid that would
-start inside the window is deferred to the window's end; the raid office may contain the address
-overnight meanwhile.
+exceptions (caught in the act, fire, drug trafficking) but none for terrorism until the law of 27
+April 2016 (in force 19 May 2016) exempted terrorist offences (docs/sources.md §3). A raid that
+would start inside the window is deferred to the window's end; the raid office may contain the
+address overnight meanwhile.
 """
 
 from __future__ import annotations

@@ -4,11 +4,11 @@ A database holds wanted names *as written* by whoever flagged them (a
 :class:`~sim.model.register.Register` with the database's matcher, aliases linked only by link
 events, ambiguous flags held until resolved). Agencies read it (a direct lookup), read it only by
 hit/no-hit (a match costs a round trip to the owner for the content, as in the 2016 common
-foreign-fighter database, FACTS.md §2: the owner answers in its working hours, after the database's
-``hit_delay``), and feed it with the tips they triage, each entry holding the name as the feeding
-agency has it (after a write delay; some writes are never made: the Mechelen tip was decided on
-31 Dec 2015 and never entered, FACTS.md §5). A database set up to alert pushes a tip naming a
-wanted identity to the services that should act on it: the centralised setup's answer to
+foreign-fighter database, docs/sources.md §2: the owner answers in its working hours, after the
+database's ``hit_delay``), and feed it with the tips they triage, each entry holding the name as the
+feeding agency has it (after a write delay; some writes are never made: the Mechelen tip was decided
+on 31 Dec 2015 and never entered, docs/sources.md §5). A database set up to alert pushes a tip
+naming a wanted identity to the services that should act on it: the centralised setup's answer to
 fragmented channels.
 
 An entry in a database that raises no alerts changes nothing in the run: it is only counted when

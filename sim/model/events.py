@@ -94,16 +94,26 @@ class Events:
             ctx.env.timeout(max(t, 0.0)).callbacks.append(partial(self._happen, event))
 
     def _happen(self, event: Event, _timer: object = None) -> None:
+        if event.tip is not None or event.stop is not None:
+            # A tip or a check reads where he is: what else happens at this instant (his
+            # arrival on the itinerary, a flag) happens first, whatever was scheduled first.
+            self.ctx.env.timeout(0).callbacks.append(partial(self._observe, event))
+            return
+        self._enter(event)
+
+    def _observe(self, event: Event, _timer: object = None) -> None:
+        if event.tip is not None:
+            self._tip(event.tip)
+        elif event.stop is not None:
+            self._stop(event.stop)
+
+    def _enter(self, event: Event) -> None:
         if event.flag is not None:
             self._flag(event.flag)
         elif event.link is not None:
             self._link(event.link)
         elif event.resolve is not None:
             self._resolve(event.resolve)
-        elif event.tip is not None:
-            self._tip(event.tip)
-        elif event.stop is not None:
-            self._stop(event.stop)
 
     def _keeper(self, where: RegisterEntry) -> Keeper:
         """The register an event writes into, and who keeps it."""

@@ -153,6 +153,7 @@ class Fugitive:
     def _free(self) -> None:
         """The itinerary is over: from now on he moves between safe houses by himself."""
         self.on_itinerary = False
+        self._slip.update()  # a watch may hold him from now on
         self.home = self.house if self.house in self.spec.safe_houses else None
         self._plan_outing()
         self._plan_move(self.spec.dwell.sample(self.dwell_stream), "dwell over")
@@ -307,7 +308,7 @@ class Fugitive:
             True when he leaves; False when he cannot (taken, on his itinerary, or with no other
             safe house to go to).
         """
-        if self.captured or self.on_itinerary or len(self.houses) <= 1:
+        if not self._can_flee():
             return False
         self._move_why = why
         self._move(forced=True)
@@ -320,11 +321,19 @@ class Fugitive:
         self._slip.update()
         self.env.timeout(until - self.env.now).callbacks.append(lambda _e: self._slip.update())
 
+    def _can_flee(self) -> bool:
+        """True when he could flee to another safe house now (free, and with one to go to)."""
+        return not self.captured and not self.on_itinerary and len(self.houses) > 1
+
     def _slip_rate(self, rate: float) -> Callable[[], float]:
-        """The slip-out hazard: the containment's rate while he is at a watched address."""
+        """The slip-out hazard: the containment's rate while he is at a watched address.
+
+        With nowhere to slip away to (one safe house, or on his dated itinerary) the rate is
+        zero: a slip-out would change nothing, and a huge rate would otherwise ring for ever.
+        """
 
         def now() -> float:
-            return rate if self._held() is not None else 0.0
+            return rate if self._held() is not None and self._can_flee() else 0.0
 
         return now
 

@@ -1,7 +1,7 @@
 """Hazard clocks: events whose rate changes with where the fugitive is.
 
 Random search theory gives the chance of detection by time t as 1 - exp(-∫γ(u)du) for a detection
-rate γ (Koopman; FACTS.md §7). A :class:`HazardClock` realises exactly that: it draws a unit
+rate γ (Koopman; docs/sources.md §7). A :class:`HazardClock` realises exactly that: it draws a unit
 exponential threshold and fires when the rate integrated since the last firing reaches it. The rate
 may change at any moment (the fugitive moves, a source opens or closes); the clock integrates what
 has passed and reschedules. Because thresholds come from the clock's own named stream, the same path

@@ -2,7 +2,7 @@
 
 When a message reaches a service that does not work in its language, a bilingual officer reads it
 with the probability of the receiver's bilingual share (58 % of Brussels officers were bilingual,
-FACTS.md §1); otherwise it waits for a translator from a shared pool (a simpy resource) for a
+docs/sources.md §1); otherwise it waits for a translator from a shared pool (a simpy resource) for a
 translation time. Either way the reader writes the name again in the receiver's convention (a
 Dutch reader writes the ``ou`` of a French message as ``oe``, :mod:`sim.names`), and the message
 may be **misread**: the name is garbled (a fuzzy matcher may still recover it, an exact one will

@@ -1,9 +1,9 @@
 """Places and police zones: which commune lies in which zone, and what lies next to what.
 
-The Brussels region's 19 communes fall into 6 police zones (FACTS.md §1); places outside the region
-(a Flemish town, a French motorway checkpoint) are communes of zones of their own. Neighbours are
-where a mistaken tip points instead of the right commune; when a scenario gives none, the other
-communes of the same zone stand in.
+The Brussels region's 19 communes fall into 6 police zones (docs/sources.md §1); places outside the
+region (a Flemish town, a French motorway checkpoint) are communes of zones of their own.
+Neighbours are where a mistaken tip points instead of the right commune; when a scenario gives
+none, the other communes of the same zone stand in.
 """
 
 from __future__ import annotations

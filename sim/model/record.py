@@ -69,6 +69,10 @@ RECORD_KEYS: tuple[str, ...] = (
     "sim_events",
 )
 
+#: Record keys that a model revision added, and the revision: a stored record of an earlier
+#: revision lacks them and is whole (the results store keeps each revision's rows apart).
+ADDED_IN_REVISION: dict[str, int] = {"analyst_dossiers": 4}
+
 
 class Counters:
     """Mutable counters of one replication (see :data:`COUNTERS`)."""

@@ -7,10 +7,10 @@ the register when the register's matcher takes it for one of the records (DESIGN
 * An **alias** (a false ID, a nom de guerre) is a different name altogether: no matcher links it.
   Only a **link** says that two names are one person; from then on, if either is wanted, both
   are records (Najim Laachraoui was sought as "Soufiane Kayal" until the names were linked,
-  FACTS.md §4).
+  docs/sources.md §4).
 * An **ambiguous** flag (two brothers, and nobody can say which one is meant) creates no record;
-  it is held until a **resolve** names the person (FACTS.md §5: no central-database record for the
-  brothers because it could not be established which brother was involved).
+  it is held until a **resolve** names the person (docs/sources.md §5: no central-database record
+  for the brothers because it could not be established which brother was involved).
 """
 
 from __future__ import annotations

@@ -248,7 +248,7 @@ def stop_check(
     """The check made at a stop: the officer reads his papers; a wanted match in time is a capture.
 
     At Cambrai on 14 Nov 2015 he was held about 30 minutes and released: not in the French files
-    (FACTS.md §4).
+    (docs/sources.md §4).
     """
 
     def check(agency: Service, hold: float, stream: Stream) -> None:

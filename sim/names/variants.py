@@ -66,25 +66,54 @@ Piece = str | Site
 
 @lru_cache(maxsize=4096)
 def cut(name: str) -> tuple[Piece, ...]:
-    """Cut ``name`` into literal text and sites, in order (cached: names repeat)."""
-    low = "".join(ch.lower()[:1] for ch in name)  # same length as name, so spans carry over
+    """Cut ``name`` into literal text and sites, in order (cached: names repeat).
+
+    Rules claim sites in :data:`_PATTERNS` order; a match that overlaps a site already claimed
+    (an insertion point strictly inside a span, or a span over a claimed character or around a
+    claimed insertion point) is left to the earlier rule.
+    """
+    low = name.lower()
+    if len(low) != len(name):  # a letter whose lower case is longer: keep the spans aligned
+        low = "".join(ch.lower()[:1] for ch in name)
+    size = len(low)
+    owner = [0] * size  # per character: 0 if free, else the number of the span claiming it
+    points: list[int] = []  # claimed insertion points
     claimed: list[tuple[int, int, str, str]] = []
     for rule, kind, pattern in _PATTERNS:
         for match in pattern.finditer(low):
             start, end = match.span()
-            if not any(_overlaps(start, end, s, e) for s, e, _, _ in claimed):
-                claimed.append((start, end, rule, kind))
+            if start == end:
+                if 0 < start < size and owner[start - 1] and owner[start - 1] == owner[start]:
+                    continue
+                points.append(start)
+            else:
+                if any(owner[start:end]) or any(start < p < end for p in points):
+                    continue
+                owner[start:end] = [len(claimed) + 1] * (end - start)
+            claimed.append((start, end, rule, kind))
     claimed.sort(key=lambda c: (c[0], c[1]))
     pieces: list[Piece] = []
     at = 0
     for start, end, rule, kind in claimed:
         if start > at:
             pieces.append(name[at:start])
-        pieces.append(Site(rule, kind, low[start:end]))
+        pieces.append(_site(rule, kind, low[start:end]))
         at = end
     if at < len(name):
         pieces.append(name[at:])
     return tuple(pieces)
+
+
+_SITES: dict[tuple[str, str, str], Site] = {}
+
+
+def _site(rule: str, kind: str, text: str) -> Site:
+    """The one :class:`Site` of this rule, kind and text (a few hundred exist; names are many)."""
+    key = (rule, kind, text)
+    site = _SITES.get(key)
+    if site is None:
+        site = _SITES[key] = Site(rule, kind, text)
+    return site
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,14 +151,6 @@ def _plan(name: str, convention: Convention, variation: float) -> _Plan:
         texts = tuple(p if isinstance(p, str) else p.text for p in pieces)
         plan = _PLANS[key] = _Plan(name, texts, sites, chances, tuple(reversed(tails)))
     return plan
-
-
-def _overlaps(start: int, end: int, s: int, e: int) -> bool:
-    if start == end:  # an insertion point may sit at a span's edge, not inside it
-        return s < start < e
-    if s == e:
-        return start < s < end
-    return start < e and s < end
 
 
 def _pick(weights: tuple[tuple[str, float], ...], u: float) -> str:

@@ -165,9 +165,9 @@ def _reform_table(result: Exploration) -> list[str]:
 CAVEATS = """\
 ## What this can and cannot say
 
-- **The space is the uncertainty file's.** Every range is argued in its `sources:` note (FACTS
-  sections or stated judgements); a conclusion that holds "across the space" holds across those
-  ranges, read as uniform (or log-uniform) beliefs, not across every possible world.
+- **The space is the uncertainty file's.** Every range is argued in its `sources:` note (sections
+  of docs/sources.md or stated judgements); a conclusion that holds "across the space" holds
+  across those ranges, read as uniform (or log-uniform) beliefs, not across every possible world.
 - **Morris is a screening.** Its trajectories visit a coarse four-level grid; μ* ranks what
   matters, it does not apportion variance (a Sobol design, `--design sobol`, does, at many more
   runs). Factors of one group move together: a group's μ* says how much the group matters.

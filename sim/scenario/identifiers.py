@@ -23,8 +23,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sim.scenario.errors import KeyPath
     from sim.scenario.schema import Scenario
+
+#: Where a value sits in the document (as sim.scenario.errors.KeyPath, which imports this module).
+_KeyPath = tuple[str | int, ...]
 
 #: Letters of other scripts that are drawn like a Latin letter, and that letter.
 LOOKALIKES: dict[str, str] = {
@@ -68,7 +70,7 @@ def _plural(kind: str) -> str:
     return _PLURAL.get(kind, f"{kind}s")
 
 
-def _named(scenario: Scenario) -> Iterator[tuple[str, str, KeyPath]]:
+def _named(scenario: Scenario) -> Iterator[tuple[str, str, _KeyPath]]:
     """Every name the scenario gives, with what it names and where it is written."""
     yield from (("agency", n, ("agencies", n)) for n in scenario.agencies)
     yield from (("zone", n, ("zones", n)) for n in scenario.zones)
@@ -87,14 +89,14 @@ def _named(scenario: Scenario) -> Iterator[tuple[str, str, KeyPath]]:
     yield from (("person", n, ("fugitive", "aliases", i)) for i, n in enumerate(fugitive.aliases))
 
 
-def check_lookalikes(scenario: Scenario) -> list[tuple[KeyPath, str]]:
+def check_lookalikes(scenario: Scenario) -> list[tuple[_KeyPath, str]]:
     """Refuse two names of the same kind that look alike but differ (``Judge`` and ``Јudge``).
 
     Returns:
         ``(key path, message)`` pairs, one at each look-alike after the first of its group.
     """
-    first: dict[tuple[str, str], tuple[str, KeyPath]] = {}
-    findings: list[tuple[KeyPath, str]] = []
+    first: dict[tuple[str, str], tuple[str, _KeyPath]] = {}
+    findings: list[tuple[_KeyPath, str]] = []
     for kind, name, path in _named(scenario):
         seen = first.setdefault((kind, skeleton(name)), (name, path))
         if seen[0] == name:

@@ -12,7 +12,7 @@ range::
         label: share of dossiers a police zone never passes on
         paths: [agencies.Midi.forget, agencies.Montgomery.forget]
         uniform: {low: 0.01, high: 0.15}
-        sources: judgement; the Mechelen tip (FACTS §5) is one forgotten dossier among many.
+        sources: judgement; the Mechelen tip (docs/sources.md §5) is one forgotten dossier.
 
 Distributions: ``uniform`` and ``log_uniform`` ``{low, high}``, ``triangular`` ``{low, mode,
 high}``, ``integers`` ``{low, high}`` (both included) and ``choice`` (a list of values, equally
@@ -378,7 +378,7 @@ def _factor(reader: _Reader, name: str, spec: Any) -> Factor | None:
     if not reader.text(spec, here, "sources").strip():
         reader.problem(
             (*here, "sources"),
-            "argue the range in a sources note (cite FACTS §N, or say it is a judgement)",
+            "argue the range in a sources note (cite docs/sources.md §N, or say it is a judgement)",
         )
     return Factor(
         name=name,

@@ -55,7 +55,7 @@ class Work:
     Attributes:
         tips: tips created (sightings, intercepts, stops, noise).
         triages: arrivals of a copy at an agency that handles it (queue and triage).
-        copies: copies passed along channels and database alerts.
+        copies: copies passed along channels, database alerts and escalation calls.
         moves: the fugitive's moves (dwell moves, outings there and back).
     """
 
@@ -197,4 +197,18 @@ def _spread(scenario: Scenario, source: Source) -> tuple[dict[str, float], float
         if change < _SETTLED:
             break
     sent = sum(reached.get(r.sender, 0.0) * keeps[r.sender] * r.passes for r in routes)
-    return reached, sent
+    return reached, sent + _escalated(scenario, source, reached)
+
+
+def _escalated(scenario: Scenario, source: Source, reached: dict[str, float]) -> float:
+    """For one tip of ``source``: the escalation calls it makes (each a copy that travels alone).
+
+    An agency with an escalation rule reads the name of every tip that names somebody on arrival,
+    to call up a wanted one: such a false tip leaves the cheap bulk line for a visit of its own.
+    """
+    named = _named(source)
+    return sum(
+        share * named
+        for name, share in reached.items()
+        if scenario.agencies[name].escalation is not None
+    )

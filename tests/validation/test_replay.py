@@ -72,11 +72,18 @@ def test_cambrai_check_always_releases_him(replay_arms):
 
 
 def test_a_flag_in_sis_before_cambrai_catches_him_there():
-    runs = replay_runs(with_early_sis_flag(), SEED, RUNS)
+    # The flag is his name as its writer put it down (surname first, say) and the French check
+    # matches it exactly against the name copied from his papers (with a typing error now and
+    # then): about half the runs take him at Cambrai (0.52 in docs/validation.md), the rest are
+    # the name frictions, released; without the flag every run releases him there.
+    runs = replay_runs(with_early_sis_flag(), SEED, 40)
     cambrai = (datetime(2015, 11, 14, 9, 10) - datetime(2015, 11, 13, 22, 0)).total_seconds()
-    for r in runs:
-        assert r.captured and r.capture_how == "stop" and not r.border_released
-        assert r.capture_day == pytest.approx(cambrai / 86400)
+    caught = [r for r in runs if r.captured and r.capture_how == "stop" and r.capture_day < 1]
+    assert 0.3 * len(runs) <= len(caught) <= 0.8 * len(runs), len(caught)
+    assert all(r.capture_day == pytest.approx(cambrai / 86400) for r in caught)
+    assert all(r.border_released for r in runs if r not in caught)
+    plain = replay_runs(load_scenario(REPLAY), SEED, 40)
+    assert all(r.border_released and not r.capture_day < 1 for r in plain)
 
 
 def test_deferred_night_search_comes_after_he_left():

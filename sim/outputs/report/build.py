@@ -17,18 +17,19 @@ import json
 import math
 import platform
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+import sim.outputs.report.page as page
 from sim.analysis.exploration import Exploration
-from sim.analysis.losses import TipLosses, from_summary
-from sim.experiments.compare import Difference, differences, pairwise_differences
+from sim.analysis.losses import from_summary
+from sim.experiments.compare import differences, pairwise_differences
 from sim.experiments.executors import Executor
-from sim.experiments.experiment import Experiment, PrecisionOutcome, Preflight, Progress
+from sim.experiments.experiment import Experiment, Preflight, Progress
 from sim.experiments.stats import half_width
 from sim.experiments.store import ResultsStore
 from sim.experiments.summary import Summary, Tally
@@ -38,9 +39,8 @@ from sim.outputs.plots.counters import friction_counts
 from sim.outputs.plots.save import save_figure
 from sim.outputs.plots.style import Provenance, today
 from sim.outputs.plots.timeline import timeline
-from sim.outputs.report import page
 from sim.outputs.report.calibration import calibration_figures, calibration_section
-from sim.outputs.report.diff import Difference as Setting
+from sim.outputs.report.data import ReportData, ScenarioInfo, Shown, Typical
 from sim.outputs.report.diff import document_diff, grouped
 from sim.outputs.report.robustness import menu_notes, robustness_figures, robustness_section
 from sim.outputs.story import tell
@@ -52,86 +52,6 @@ from sim.version import __version__
 
 if TYPE_CHECKING:
     from sim.analysis.calibration import Calibration
-
-
-@dataclass(frozen=True)
-class ScenarioInfo:
-    """A scenario as the report introduces it."""
-
-    name: str
-    path: str
-    hash: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Shown:
-    """One setup's run of the replication the report tells.
-
-    Attributes:
-        scenario: the setup's name.
-        story: the story's lines (see :func:`sim.outputs.story.tell`).
-        outcome: how the run ends, in words.
-        figure: the stem of its close-up timeline.
-        story_file: the file its story is written to.
-    """
-
-    scenario: str
-    story: list[str]
-    outcome: str
-    figure: str
-    story_file: str
-
-
-@dataclass(frozen=True)
-class Typical:
-    """The replication whose story the report tells, and why it was chosen.
-
-    Attributes:
-        replication: its index.
-        why: the reason, in words.
-        shown: the setups whose run of it is told: the baseline, then (in a comparison where
-            the setups end differently in some replications) the one it is contrasted with.
-        days: the story days of the close-up timelines (the same for every setup shown).
-        elsewhere: (scenario, outcome in words) for the same replication in every other setup.
-    """
-
-    replication: int
-    why: str
-    shown: list[Shown]
-    days: tuple[int, int]
-    elsewhere: list[tuple[str, str]]
-
-    @property
-    def story(self) -> list[str]:
-        """The baseline's story."""
-        return self.shown[0].story
-
-
-@dataclass(frozen=True)
-class ReportData:
-    """Everything the page shows."""
-
-    scenarios: list[ScenarioInfo]
-    summaries: list[Summary]
-    differences: list[Difference]
-    losses: list[TipLosses]
-    settings: list[Setting]
-    figures: list[str]
-    typical: Typical
-    seed: int
-    runs: int
-    command: str
-    date: str
-    version: str
-    software: list[tuple[str, str]]
-    precision: PrecisionOutcome | None = None
-    index: Path = Path("index.html")
-    overrides: tuple[str, ...] = ()
-    changes: list[tuple[str, list[Setting]]] = field(default_factory=list)
-    menu: str = ""
-    robustness: str = ""
-    calibration: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sim.outputs.wording import NO_CLEAR_DIFFERENCE, points, verdict
 if TYPE_CHECKING:
     from sim.experiments.compare import Difference
     from sim.experiments.summary import Summary
-    from sim.outputs.report.build import ReportData
+    from sim.outputs.report.data import ReportData
 
 #: What each figure shows: (alt text, caption).
 FIGURES: dict[str, tuple[str, str]] = {
