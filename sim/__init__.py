@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "compare": "sim.api.commands",
     "sweep": "sim.api.commands",
     "attribute": "sim.api.commands",
+    "calibrate": "sim.api.commands",
     "trace": "sim.api.commands",
     "report": "sim.api.commands",
     "remove_frictions": "sim.api.commands",
@@ -57,6 +58,7 @@ __all__ = [
     "__version__",
     "apply_reform",
     "attribute",
+    "calibrate",
     "compare",
     "load_scenario",
     "remove_frictions",
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
     from sim.api.commands import (
         apply_reform,
         attribute,
+        calibrate,
         compare,
         remove_frictions,
         report,

@@ -76,3 +76,28 @@ def test_an_exploration_on_dask_equals_one_process(cluster, tmp_path):
         uncertainty, [reform], "morris", 3, 40, seed=4, executor=DaskExecutor(client=cluster)
     )
     assert on_dask.to_dict() == one.to_dict()
+
+
+def test_a_calibration_on_dask_equals_one_process(cluster, tmp_path):
+    pytest.importorskip("SALib", reason="the optional extra 'explore' is not installed")
+    from calibrate_cases import write_history
+    from explore_cases import write_case
+
+    from sim.analysis.calibration import calibrate
+
+    uncertainty, reform = write_case(tmp_path / "case")
+    history = write_history(tmp_path / "case", (48.0, 96.0), "record")
+    options = {"draws": 8, "check_runs": 10, "nominal_runs": 40}
+    one = calibrate(history, uncertainty, [reform], 12, 30, seed=4, **options)
+    on_dask = calibrate(
+        history,
+        uncertainty,
+        [reform],
+        12,
+        30,
+        seed=4,
+        executor=DaskExecutor(client=cluster),
+        **options,
+    )
+    assert on_dask.to_dict() == one.to_dict()
+    assert one.menus and one.predictive is not None

@@ -59,6 +59,10 @@ def shrink(args: list[str]) -> list[str]:
         out += ["--jobs", "1", "--quiet"]
     if out[0] in ("run", "compare", "sweep", "attribute"):
         out += ["--no-plots"]  # drawn by the report here, and by tests/test_cli_outputs.py
+    if out[0] == "calibrate":  # a few points, draws and runs: the command, not its numbers
+        out[out.index("--points") + 1] = "4"
+        out += ["--draws", "2", "--check-runs", "2", "--nominal-runs", "3", "--jobs", "1"]
+        out += ["--quiet", "--no-plots"]
     if out[0] == "names" and "--population" not in out:
         out += ["--population", SHRUNK["--population"]]
     expanded = []

@@ -7,7 +7,7 @@ from explore_cases import write_case, write_weaker
 
 from sim.analysis.exploration import explore
 from sim.experiments.compare import compare
-from sim.outputs.robustness import top_reforms, write_robustness
+from sim.outputs.robustness import BEGIN, END, top_reforms, write_robustness
 from sim.scenario import load_scenario
 
 pytest.importorskip("SALib", reason="the optional extra 'explore' is not installed")
@@ -23,8 +23,12 @@ def test_the_page_sets_each_nominal_finding_beside_the_space_and_draws_its_figur
     result = explore(uncertainty, top_reforms(menu, reforms), "morris", 3, 40, seed=1)
     out = tmp_path / "docs" / "robustness.md"
     out.parent.mkdir()
+    calibration = f"{BEGIN}\n## What the record says\n{END}"  # another generator's section
+    out.write_text(f"# an older page\n\n{calibration}\n", encoding="utf-8")
     written = write_robustness(menu, result, out, "python -m sim.outputs.robustness", 12.0, 2)
     text = out.read_text(encoding="utf-8")
+    assert "an older page" not in text and text.count(calibration) == 1, "the section is lost"
+    assert text.rstrip().endswith(END)
     assert "## The findings, across the space" in text
     assert "**more-informants** buys the most" in text and "ranks first at" in text
     assert "## What moves the capture probability" in text and "how often informants call" in text

@@ -19,12 +19,12 @@ from sim.scenario import load_scenario
 
 BUNDLED = Path(__file__).resolve().parent.parent / "scenarios"
 # The two Brussels setups and the reforms/ variants; the other cases of scenarios/cases/ (their own
-# fugitives and horizons) are tested by tests/test_cases.py, and uncertainty/ holds ranges over
-# the scenarios, not scenarios.
+# fugitives and horizons) are tested by tests/test_cases.py; uncertainty/ holds ranges over the
+# scenarios and history/ observations of a replay, not scenarios.
 SCENARIOS = sorted(
     p
     for p in BUNDLED.rglob("*.yaml")
-    if not {"cases", "uncertainty"} & set(p.relative_to(BUNDLED).parts)
+    if not {"cases", "uncertainty", "history"} & set(p.relative_to(BUNDLED).parts)
 )
 MAIN = [BUNDLED / "brussels-2015.yaml", BUNDLED / "brussels-2015-centralised.yaml"]
 RUNS = 3

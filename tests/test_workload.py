@@ -32,7 +32,7 @@ ESCALATES = "agencies.Police-Ouest.escalation={delay: 30min}"
 def measured(path: Path, overrides: list[str]) -> dict[str, float]:
     """Mean tips, copies, moves and simulation events over :data:`RUNS` replications.
 
-    With no capture to cut them short (the federal search teams removed).
+    No capture cuts them short (the raiding service has no teams).
     """
     scenario = load_scenario(path, [*overrides, "agencies.Federal.raid_teams=0"])
     totals = {"tips": 0.0, "copies": 0.0, "moves": 0.0, "events": 0.0}

@@ -37,6 +37,7 @@ from sim.scenario.document import scenario_document, with_overrides, with_reform
 from sim.scenario.loader import validate_document
 
 if TYPE_CHECKING:
+    from sim.analysis.calibration import Calibration
     from sim.outputs.trace import Trace
 
 ScenarioLike = Scenario | str | Path
@@ -260,6 +261,59 @@ def attribute(
         )
 
 
+def calibrate(
+    history: str | Path,
+    uncertainty: str | Path,
+    reforms: Sequence[str | Path] = (),
+    points: int = 1000,
+    runs: int = 200,
+    seed: int = 0,
+    *,
+    replay: str | Path | None = None,
+    draws: int = 100,
+    check_runs: int = 100,
+    nominal_runs: int = 1000,
+    attribution_points: int = 0,
+    attribution_runs: int = 50,
+    orders: int = DEFAULT_ORDERS,
+    jobs: int | None = None,
+    executor: ExecutorLike = "local",
+    address: str | None = None,
+    store: StoreLike = DEFAULT_PATH,
+    progress: ProgressLike = True,
+) -> Calibration:
+    """Weigh the assumptions by how well a replay reproduces the record (``sim calibrate``).
+
+    ``history`` is the history file (what was observed; it names its replay, unless ``replay``
+    gives another); ``uncertainty`` the priors; ``reforms`` the menu recomputed nominal, under the
+    prior and under the posterior. The result has ``.to_dict()`` (the ``--json`` output),
+    ``.to_frame(table)`` (``factors``, ``points``, ``observations``, ``menu``,
+    ``attribution``) and ``.records()`` (the replay's runs at every point). The other options
+    are :func:`run`'s; docs/calibration.md says what each number means.
+    """
+    from sim.analysis.calibration import calibrate as calibrating
+
+    with _session(store, jobs, executor, address, progress) as s:
+        return calibrating(
+            history,
+            uncertainty,
+            reforms,
+            points,
+            runs,
+            seed,
+            replay=replay,
+            draws=draws,
+            check_runs=check_runs,
+            nominal_runs=nominal_runs,
+            attribution_points=attribution_points,
+            attribution_runs=attribution_runs,
+            orders=orders,
+            store=s.store,
+            executor=s.executor,
+            progress=s.progress,
+        )
+
+
 def trace(
     scenario: ScenarioLike,
     seed: int = 0,
@@ -295,19 +349,31 @@ def report(
     design: str = "morris",
     points: int = 10,
     explore_runs: int = 200,
+    history: str | Path | None = None,
+    calibrate_points: int = 200,
+    calibrate_runs: int = 50,
 ) -> Path:
     """Write the HTML report of one or more scenarios into ``out`` (``sim report``).
 
     With ``uncertainty`` (an uncertainty file; the explore extra), the report gains a robustness
     section: the first scenario and the others explored over its ranges (``design``, ``points``,
-    ``explore_runs`` per point and arm, as in ``sim explore``).
+    ``explore_runs`` per point and arm, as in ``sim explore``). With ``history`` too (a history
+    file), a section on what the record says about the assumptions (``sim calibrate`` at
+    ``calibrate_points`` prior points, ``calibrate_runs`` runs each).
 
     Returns:
         The path of the report's ``index.html``.
     """
-    from sim.outputs.report import ExploreRequest, build_report
+    from sim.outputs.report import CalibrateRequest, ExploreRequest, build_report
 
     request = ExploreRequest(uncertainty, design, points, explore_runs) if uncertainty else None
+    if history is not None and uncertainty is None:
+        raise ValueError("a calibration section needs the uncertainty file too (uncertainty=)")
+    calibration = (
+        CalibrateRequest(history, uncertainty, calibrate_points, calibrate_runs)
+        if history is not None and uncertainty is not None
+        else None
+    )
 
     chosen = [scenarios] if isinstance(scenarios, Scenario | str | Path) else list(scenarios)
     with _session(store, jobs, executor, address, progress) as s:
@@ -324,6 +390,7 @@ def report(
             progress=s.progress,
             command="sim.report(...)",
             exploration=request,
+            calibration=calibration,
         )
 
 

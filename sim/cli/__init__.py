@@ -16,6 +16,7 @@ except ImportError:  # pragma: no cover - older typer on click
 
 from sim.cli import attribute as attribute_command
 from sim.cli import bench as bench_command
+from sim.cli import calibrate as calibrate_command
 from sim.cli import compare as compare_command
 from sim.cli import explore as explore_command
 from sim.cli import export as export_command
@@ -81,6 +82,7 @@ app.command("run")(run_command.run)
 app.command("compare")(compare_command.compare)
 app.command("sweep")(sweep_command.sweep)
 app.command("explore")(explore_command.explore)
+app.command("calibrate")(calibrate_command.calibrate)
 app.command("export")(export_command.export)
 app.command("trace")(trace_command.trace_command)
 app.command("report")(report_command.report)

@@ -12,6 +12,7 @@ import typer
 from sim.cli import folders
 from sim.cli.common import (
     DEFAULT_STORE,
+    MAX_RUNS,
     Address,
     ExecutorName,
     Jobs,
@@ -80,6 +81,25 @@ def report(
         int,
         typer.Option("--explore-runs", help="With --uncertainty: runs per point and arm.", min=1),
     ] = 200,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            help="With --uncertainty: add a section on what this history file (the record) says "
+            "about the assumptions, and the menu under the posterior (sim calibrate).",
+            show_default=False,
+        ),
+    ] = None,
+    calibrate_points: Annotated[
+        int,
+        typer.Option("--calibrate-points", help="With --history: prior points.", min=1, max=20_000),
+    ] = 200,
+    calibrate_runs: Annotated[
+        int,
+        typer.Option(
+            "--calibrate-runs", help="With --history: runs per point.", min=1, max=MAX_RUNS
+        ),
+    ] = 50,
 ) -> None:
     """Write an HTML report: headline numbers, what differs, figures, a typical story, method.
 
@@ -89,7 +109,7 @@ def report(
     names = [folders.label(p, s, sets) for p, s in zip(scenarios, loaded, strict=True)]
     out = out or folders.report_folder(names)
     from sim.experiments.designs import DESIGNS
-    from sim.outputs.report import ExploreRequest, make_report
+    from sim.outputs.report import CalibrateRequest, ExploreRequest, make_report
     from sim.scenario import ScenarioError
 
     if uncertainty is not None and sets:
@@ -97,6 +117,20 @@ def report(
     if design not in DESIGNS:
         bad_input(f"--design: unknown design {design!r}; use one of {', '.join(DESIGNS)}")
     request = ExploreRequest(uncertainty, design, points, explore_runs) if uncertainty else None
+    if history is not None and uncertainty is None:
+        bad_input("--history: give the uncertainty file too (--uncertainty FILE), the priors")
+    if history is not None:  # its problems before any run
+        from sim.scenario.history import load_history
+
+        try:
+            load_history(history)
+        except ScenarioError as err:
+            bad_input(str(err))
+    calibration = (
+        CalibrateRequest(history, uncertainty, calibrate_points, calibrate_runs)
+        if history is not None and uncertainty is not None
+        else None
+    )
     check_folder(out)
     command = shlex.join(["sim", *sys.argv[1:]])
     with experiment_setup(jobs, executor, address, store, quiet, yes) as setup:
@@ -116,6 +150,7 @@ def report(
                     preflight=setup.preflight,
                     command=command,
                     exploration=request,
+                    calibration=calibration,
                 )
         except ScenarioError as err:
             bad_input(str(err))

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.experiments.capacity import capacity, cores
+from sim.experiments.observing import Observer
 from sim.experiments.workers import start_worker
 from sim.model.record import Record
 from sim.model.replication import Model
@@ -51,16 +52,24 @@ class WorkersLost(RuntimeError):  # noqa: N818 (an event, named as the user meet
 
 @dataclass(frozen=True)
 class Batch:
-    """A unit of work: some replications of one scenario with one seed."""
+    """A unit of work: some replications of one scenario with one seed.
+
+    With an ``observer``, each replication is also read for a history's observations; its
+    record then carries what it bore out (:data:`sim.experiments.observing.OBSERVED`).
+    """
 
     key: str  # the scenario's content hash
     scenario: Scenario
     seed: int
     replications: tuple[int, ...]
+    observer: Observer | None = None
 
 
 def run_batch(batch: Batch) -> tuple[Batch, list[Record]]:
     """Run the replications of a batch (in whatever process this is)."""
+    if batch.observer is not None:
+        observe = batch.observer.observe
+        return batch, [observe(batch.scenario, batch.seed, r) for r in batch.replications]
     records = [Model(batch.scenario, batch.seed, r).run() for r in batch.replications]
     return batch, records
 

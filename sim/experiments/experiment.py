@@ -19,11 +19,15 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from sim.experiments.executors import Batch, Executor, SerialExecutor, WorkersLost
 from sim.experiments.frames import RecordArm, RecordSource
+from sim.experiments.observing import OBSERVED, Observer
 from sim.experiments.preflight import replication_seconds
 from sim.experiments.store import ResultsStore, StoreError
 from sim.experiments.summary import Summary, Tally
+from sim.model.record import Record
 from sim.scenario import Scenario, scenario_hash
 
 #: Expected seconds of work in one batch at most: a stop (Ctrl-C) waits for the running batches.
@@ -129,6 +133,8 @@ class Experiment:
         version: the package version recorded beside each scenario.
         labels: names for the scenarios in tables (default: their names, made unique).
         preflight: told what is about to run each time work starts (it may refuse it).
+        observer: read every replication for a history's observations too, and keep what
+            each bore out in the store beside its record (:meth:`observed`).
     """
 
     def __init__(
@@ -141,6 +147,7 @@ class Experiment:
         version: str = "",
         labels: Sequence[str] | None = None,
         preflight: Preflight | None = None,
+        observer: Observer | None = None,
     ) -> None:
         if seed < 0:
             raise ValueError(f"seed must be >= 0, got {seed}")
@@ -149,6 +156,7 @@ class Experiment:
         self.executor = executor if executor is not None else SerialExecutor()
         self.progress = progress
         self.preflight = preflight
+        self.observer = observer
         self.arms = _arms(scenarios, labels)
         #: Whether the last :meth:`run` with a precision target reached it (None: no target).
         self.outcome: PrecisionOutcome | None = None
@@ -159,9 +167,7 @@ class Experiment:
         """Make replications 0..runs-1 of every scenario available in the store."""
         # Only the replications already stored are held: what is missing is counted and then
         # walked lazily, so that --runs 10000000 costs no memory before it starts.
-        missing = {
-            arm.key: _Missing(self.store.done(arm.key, self.seed, runs), runs) for arm in self.arms
-        }
+        missing = {arm.key: _Missing(self._done(arm.key, runs), runs) for arm in self.arms}
         wanted = runs * len(missing)
         done = wanted - sum(m.count for m in missing.values())
         if self.progress:
@@ -175,7 +181,7 @@ class Experiment:
         try:
             for batch, records in self.executor.run(self._batches(missing)):
                 try:
-                    self.store.save(batch.key, batch.seed, records)
+                    self._save(batch, records)
                 except StoreError as err:  # a full disk: say how much is safe, then stop
                     self.executor.close()
                     raise err.with_saved(done, wanted) from None
@@ -188,6 +194,17 @@ class Experiment:
         except WorkersLost as lost:
             raise InterruptedRun(done, wanted, self.store.path, str(lost)) from lost
 
+    def _done(self, key: str, runs: int) -> set[int]:
+        if self.observer is None:
+            return self.store.done(key, self.seed, runs)
+        return self.store.observed_done(key, self.seed, self.observer.key, runs)
+
+    def _save(self, batch: Batch, records: list[Record]) -> None:
+        if batch.observer is None:
+            self.store.save(batch.key, batch.seed, records)
+        else:
+            self.store.save_observed(batch.key, batch.seed, batch.observer.key, records, OBSERVED)
+
     def _batches(self, missing: dict[str, _Missing]) -> Iterator[Batch]:
         total = sum(m.count for m in missing.values())
         size = max(1, min(100, math.ceil(total / (4 * max(self.executor.jobs, 1)))))
@@ -198,7 +215,7 @@ class Experiment:
             most = max(1, min(size, math.floor(BATCH_SECONDS / expected)))
             todo = iter(replications)
             while chunk := tuple(itertools.islice(todo, most)):
-                yield Batch(key, scenarios[key], self.seed, chunk)
+                yield Batch(key, scenarios[key], self.seed, chunk, self.observer)
 
     def tallies(self, runs: int) -> list[Tally]:
         """One tally per scenario over replications 0..runs-1 (call :meth:`ensure` first)."""
@@ -246,6 +263,30 @@ class Experiment:
                 self.outcome = PrecisionOutcome(precision, width, n, max_runs)
                 return tallies
             n = next_runs(n, width, precision, max_runs)
+
+    def observed(self, runs: int) -> list[np.ndarray]:
+        """Per scenario, what replications 0..runs-1 bore out: runs x observations, 0 or 1.
+
+        Call :meth:`ensure` first (with an ``observer``).
+        """
+        if self.observer is None:
+            raise ValueError("this experiment reads no observations (give it an observer)")
+        width = len(self.observer.observations)
+        out = []
+        for arm in self.arms:
+            seen = np.zeros((runs, width), dtype=np.uint8)
+            count = 0
+            for replication, bits in self.store.observed(
+                arm.key, self.seed, self.observer.key, runs
+            ):
+                if len(bits) != width:
+                    raise RuntimeError(f"{arm.label}: replication {replication} observed {bits!r}")
+                seen[replication] = np.frombuffer(bits.encode("ascii"), np.uint8) - ord("0")
+                count += 1
+            if count != runs:
+                raise RuntimeError(f"{arm.label}: {count} of {runs} observed replications stored")
+            out.append(seen)
+        return out
 
     def record_source(
         self, runs: int, columns: Sequence[tuple[tuple[str, object], ...]] = ()

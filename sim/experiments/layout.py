@@ -16,6 +16,10 @@ by side in every layout):
    revision replaced the record of another.
 2. ``records`` keyed by (hash, seed, model, replication), so revisions never overwrite each other,
    with a ``checksum`` over the key and the record; a ``meta`` table (what was migrated when).
+   A store of layout 2 may also hold ``observations`` (what a replay's replications bore out of a
+   history file, keyed like the records plus the history's hash; ``sim calibrate``), created
+   when first written (:data:`sim.experiments.store.OBSERVATIONS`): an addition, not a new
+   layout, since a version that does not know the table reads the records as before.
 
 Migrations run in one transaction: a store is either wholly of the old layout or wholly of the new.
 """

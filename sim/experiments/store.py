@@ -40,6 +40,21 @@ DEFAULT_PATH = Path("reports/results.sqlite")
 #: Rows read from SQLite at a time (records are streamed, never all loaded at once).
 BATCH_ROWS = 1000
 
+#: What replications of a replay bore out of a history file's observations, one row per
+#: replication and history (``sim calibrate``). Created when first written: a store without it
+#: has observed nothing, and versions that do not know it read the store as before.
+OBSERVATIONS = """
+CREATE TABLE IF NOT EXISTS observations (
+    hash TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    history TEXT NOT NULL,
+    replication INTEGER NOT NULL,
+    observed TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    PRIMARY KEY (hash, seed, model, history, replication)
+)"""
+
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -272,11 +287,51 @@ class ResultsStore:
             rows.append((scenario_hash, seed, replication, MODEL_REVISION, text, digest))
         self.write_many("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
 
+    def save_observed(
+        self,
+        scenario_hash: str,
+        seed: int,
+        history: str,
+        records: Iterable[Mapping[str, int | float | str]],
+        observed_key: str,
+    ) -> None:
+        """Store a batch of observed records and what each bore out, in one transaction.
+
+        Each record carries what it bore out of history ``history`` (a string of ``0`` and
+        ``1``, one per observation) under ``observed_key``; the record goes to the records (as
+        :meth:`save` writes them) and that string beside it, so neither is ever kept alone.
+        """
+        plain, seen = [], []
+        for record in records:
+            rest = {k: v for k, v in record.items() if k != observed_key}
+            replication = int(rest["replication"])
+            text = json.dumps(_standard(rest), separators=(",", ":"), allow_nan=False)
+            digest = checksum(scenario_hash, seed, MODEL_REVISION, replication, text)
+            plain.append((scenario_hash, seed, replication, MODEL_REVISION, text, digest))
+            bits = str(record[observed_key])
+            mark = checksum(scenario_hash, seed, MODEL_REVISION, replication, f"{history}:{bits}")
+            seen.append((scenario_hash, seed, MODEL_REVISION, history, replication, bits, mark))
+        self._write(
+            [
+                (OBSERVATIONS, None),
+                ("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", plain),
+                ("INSERT OR REPLACE INTO observations VALUES (?, ?, ?, ?, ?, ?, ?)", seen),
+            ]
+        )
+
     def write_many(self, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
         """Run ``sql`` once per row, all in one transaction (all or nothing)."""
+        self._write([(sql, rows)])
+
+    def _write(self, statements: Sequence[tuple[str, Sequence[tuple[object, ...]] | None]]) -> None:
+        """Run each statement once per row (once if its rows are None), in one transaction."""
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(sql, rows)
+            for sql, rows in statements:
+                if rows is None:
+                    self._db.execute(sql)
+                else:
+                    self._db.executemany(sql, rows)
             self._db.execute("COMMIT")
         except sqlite3.Error as err:
             if self._db.in_transaction:
@@ -292,6 +347,49 @@ class ResultsStore:
             (scenario_hash, seed, MODEL_REVISION, below),
         )
         return {r[0] for r in rows}
+
+    def has_observations(self) -> bool:
+        """Whether the store has observed anything (its observations table exists)."""
+        rows = self._read(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='observations'", ()
+        )
+        return any(True for _ in rows)
+
+    def observed_done(self, scenario_hash: str, seed: int, history: str, below: int) -> set[int]:
+        """Replications under ``below`` stored with what they bore out of ``history``."""
+        if not self.has_observations():
+            return set()
+        rows = self._read(
+            "SELECT o.replication FROM observations o JOIN records r ON r.hash=o.hash AND "
+            "r.seed=o.seed AND r.model=o.model AND r.replication=o.replication WHERE o.hash=? "
+            "AND o.seed=? AND o.model=? AND o.history=? AND o.replication<?",
+            (scenario_hash, seed, MODEL_REVISION, history, below),
+        )
+        return {r[0] for r in rows}
+
+    def observed(
+        self, scenario_hash: str, seed: int, history: str, below: int
+    ) -> Iterator[tuple[int, str]]:
+        """(replication, what it bore out) for replications under ``below``, in order, checked.
+
+        Raises:
+            StoreError: a row fails its checksum or holds something else than 0s and 1s.
+        """
+        if not self.has_observations():
+            return
+        cursor = self._cursor(
+            "SELECT replication, observed, checksum FROM observations WHERE hash=? AND seed=? "
+            "AND model=? AND history=? AND replication<? ORDER BY replication",
+            (scenario_hash, seed, MODEL_REVISION, history, below),
+        )
+        while rows := self._fetch(cursor, BATCH_ROWS):
+            for replication, bits, digest in rows:
+                problem = observed_problem(
+                    scenario_hash, seed, MODEL_REVISION, replication, history, bits, digest
+                )
+                if problem:
+                    raise self.bad_row(scenario_hash, seed, MODEL_REVISION, replication, problem)
+                yield replication, bits
 
     def records(self, scenario_hash: str, seed: int, below: int | None = None) -> Iterator[Record]:
         """Stored records in replication order (all, or those under ``below``), each checked.
@@ -403,6 +501,23 @@ def read_row(
         record["capture_day"] = math.nan  # written as null: see _standard
     problem = record_problem(record, replication, model)
     return problem if problem else record
+
+
+def observed_problem(
+    scenario_hash: str,
+    seed: int,
+    model: str,
+    replication: int,
+    history: str,
+    bits: str,
+    digest: str,
+) -> str | None:
+    """What is wrong with a stored row of observations, in words (None: nothing)."""
+    if checksum(scenario_hash, seed, model, replication, f"{history}:{bits}") != digest:
+        return f"has observations (history {history}) that fail their checksum (edited?)"
+    if not isinstance(bits, str) or not bits or set(bits) - {"0", "1"}:
+        return f"has observations (history {history}) that are not a string of 0s and 1s"
+    return None
 
 
 def _standard(record: Mapping[str, int | float | str]) -> Mapping[str, int | float | str | None]:

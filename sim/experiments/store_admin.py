@@ -19,7 +19,7 @@ from typing import Any
 
 from sim.experiments import layout
 from sim.experiments import store as results_store
-from sim.experiments.store import ResultsStore, StoreError, read_row
+from sim.experiments.store import ResultsStore, StoreError, observed_problem, read_row
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,11 @@ def _size(path: str) -> int:
 
 
 def bad_rows(store: ResultsStore) -> Iterator[BadRow]:
-    """Every row that fails its checksum or the record's schema (any model revision)."""
+    """Every row that fails its checksum or the record's schema (any model revision).
+
+    A replication whose stored observations (``sim calibrate``) fail their checksum is a bad
+    row too: repairing it deletes the record with them, and the next run computes both again.
+    """
     rows = _query(
         store,
         "SELECT hash, seed, model, replication, record, checksum FROM records "
@@ -104,6 +108,17 @@ def bad_rows(store: ResultsStore) -> Iterator[BadRow]:
         found = read_row(key, seed, model, replication, text, digest)
         if isinstance(found, str):
             yield BadRow(key, seed, model, replication, found)
+    if not store.has_observations():
+        return
+    seen = _query(
+        store,
+        "SELECT hash, seed, model, replication, history, observed, checksum FROM observations "
+        "ORDER BY hash, seed, model, history, replication",
+    )
+    for key, seed, model, replication, history, bits, digest in seen:
+        problem = observed_problem(key, seed, model, replication, history, bits, digest)
+        if problem:
+            yield BadRow(key, seed, model, replication, problem)
 
 
 def integrity(store: ResultsStore) -> list[str]:
@@ -116,6 +131,12 @@ def repair(store: ResultsStore, rows: Sequence[BadRow]) -> int:
     """Delete ``rows`` in one transaction; return how many were deleted."""
     _must_write(store, "repair")
     keys = [(r.scenario_hash, r.seed, r.model_revision, r.replication) for r in rows]
+    if store.has_observations():  # a record's observations go with it, and back
+        _delete(
+            store,
+            "DELETE FROM observations WHERE hash=? AND seed=? AND model=? AND replication=?",
+            keys,
+        )
     return _delete(
         store,
         "DELETE FROM records WHERE hash=? AND seed=? AND model=? AND replication=?",
@@ -150,6 +171,8 @@ def prune(store: ResultsStore, revisions: Sequence[str]) -> int:
     Scenarios no row refers to any more are forgotten too.
     """
     _must_write(store, "prune")
+    if store.has_observations():
+        _delete(store, "DELETE FROM observations WHERE model=?", [(r,) for r in revisions])
     deleted = _delete(store, "DELETE FROM records WHERE model=?", [(r,) for r in revisions])
     _delete(
         store,

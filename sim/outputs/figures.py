@@ -3,8 +3,9 @@
 ``sim run`` draws the capture probability, the survival curve and the tip-loss waterfall;
 ``sim compare`` adds the paired differences and the frictions counted per run, every figure showing
 all scenarios; ``sim sweep`` draws the grid; ``sim explore`` the factors' importance, the Morris
-plane, each reform's gains and ranks across the space, and the PRIM boxes. The same functions
-serve notebooks and the report.
+plane, each reform's gains and ranks across the space, and the PRIM boxes; ``sim calibrate`` each
+factor's prior and posterior, the posterior predictive capture day and the reforms' gains
+nominal, prior and posterior. The same functions serve notebooks and the report.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from sim.analysis.calibration import Calibration
 from sim.analysis.exploration import Exploration
 from sim.analysis.losses import from_summary
 from sim.analysis.robustness import gains, rank_distribution
@@ -25,9 +27,12 @@ from sim.outputs.plots.counters import friction_counts
 from sim.outputs.plots.gains import GainSpread, gain_distributions
 from sim.outputs.plots.importance import Importance, factor_importance
 from sim.outputs.plots.morris import mu_star_sigma
+from sim.outputs.plots.posterior import FactorRange, prior_posterior
+from sim.outputs.plots.predictive import DayDistribution, capture_day_check
 from sim.outputs.plots.prim import prim_box
 from sim.outputs.plots.ranks import rank_probabilities
 from sim.outputs.plots.rates import capture_differences, capture_rates
+from sim.outputs.plots.reform_shift import Gain, reform_gains
 from sim.outputs.plots.save import save_figure
 from sim.outputs.plots.style import Provenance
 from sim.outputs.plots.survival import survival_curves
@@ -173,6 +178,48 @@ def _unit_labels(exploration: Exploration) -> dict[str, str]:
     for f in factors:  # LHS indices are per factor
         labels.setdefault(f.name, f.label)
     return labels
+
+
+def calibration_provenance(calibration: Calibration) -> Provenance:
+    """The provenance of a calibration's figures: the history, the design, the seed."""
+    plan, s = calibration.plan, calibration.settings
+    label = f"{plan.replay.name} against {plan.history.name} ({s.points} points)"
+    return Provenance(((label, plan.history.key),), s.seed, runs=s.runs)
+
+
+def calibrate_figures(calibration: Calibration) -> dict[str, Figure]:
+    """Figures of a calibration (names are file stems); none but the factors' without weight."""
+    provenance = calibration_provenance(calibration)
+    figures: dict[str, Figure] = {}
+    if calibration.weights.empty:
+        return figures
+    ranges = [
+        FactorRange(
+            f.factor.label,
+            f.posterior_unit,
+            " to ".join(f.shown((f.posterior[0], f.posterior[2]))),
+            f.shift.distance,
+            f.constrained,
+        )
+        for f in calibration.factors
+    ]
+    figures["calibration-factors"] = prior_posterior(ranges, provenance)
+    check = calibration.predictive
+    if check is not None:
+        beliefs = []
+        for belief, share in (("prior", check.prior), ("posterior", check.posterior)):
+            days, weights = check.weighted_days(belief)
+            beliefs.append(DayDistribution(belief, days, weights, share.value))
+        figures["calibration-check"] = capture_day_check(
+            beliefs, check.day, check.horizon_days, provenance
+        )
+    if calibration.menus:
+        table: dict[str, dict[str, Gain]] = {}
+        for belief, menu in calibration.menus.items():
+            for e in menu.reforms:
+                table.setdefault(e.name, {})[belief] = Gain(e.value, e.ci95, e.clear)
+        figures["calibration-gains"] = reform_gains(table, provenance)
+    return figures
 
 
 def write_figures(figures: Mapping[str, Figure], folder: str | Path) -> list[Path]:

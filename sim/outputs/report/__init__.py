@@ -6,6 +6,7 @@ replication; the page opens offline and makes no network requests.
 """
 
 from sim.outputs.report.build import (
+    CalibrateRequest,
     ExploreRequest,
     ReportData,
     build_report,
@@ -15,6 +16,7 @@ from sim.outputs.report.build import (
 from sim.outputs.report.diff import document_diff
 
 __all__ = [
+    "CalibrateRequest",
     "ExploreRequest",
     "ReportData",
     "build_report",

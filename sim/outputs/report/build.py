@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,6 +39,7 @@ from sim.outputs.plots.counters import friction_counts
 from sim.outputs.plots.save import save_figure
 from sim.outputs.plots.style import Provenance, today
 from sim.outputs.plots.timeline import timeline
+from sim.outputs.report.calibration import calibration_figures, calibration_section
 from sim.outputs.report.data import ReportData, ScenarioInfo, Shown, Typical
 from sim.outputs.report.diff import document_diff, grouped
 from sim.outputs.report.robustness import menu_notes, robustness_figures, robustness_section
@@ -47,6 +49,26 @@ from sim.outputs.wording import is_clear
 from sim.scenario import Scenario, load_scenario, scenario_hash
 from sim.scenario.document import scenario_document, with_overrides
 from sim.version import __version__
+
+if TYPE_CHECKING:
+    from sim.analysis.calibration import Calibration
+
+
+@dataclass(frozen=True)
+class CalibrateRequest:
+    """A calibration for the report's section on the record (:mod:`sim.analysis.calibration`).
+
+    The report's first scenario is the baseline (the uncertainty file's scenario) and the others
+    the reforms of the menu; it runs with the report's seed, store and executor, and its nominal
+    menu on the report's own replications.
+    """
+
+    history: str | Path
+    uncertainty: str | Path
+    points: int = 200
+    runs: int = 50
+    draws: int = 40
+    check_runs: int = 50
 
 
 @dataclass(frozen=True)
@@ -79,6 +101,7 @@ def build_report(
     preflight: Preflight | None = None,
     command: str = "",
     exploration: ExploreRequest | None = None,
+    calibration: CalibrateRequest | None = None,
 ) -> Path:
     """Run the scenarios and write a self-contained HTML report into ``out``; its page's path.
 
@@ -98,6 +121,7 @@ def build_report(
         preflight=preflight,
         command=command,
         exploration=exploration,
+        calibration=calibration,
     ).index
 
 
@@ -116,6 +140,7 @@ def make_report(
     preflight: Preflight | None = None,
     command: str = "",
     exploration: ExploreRequest | None = None,
+    calibration: CalibrateRequest | None = None,
 ) -> ReportData:
     """Run the scenarios and write a self-contained HTML report into ``out``.
 
@@ -134,6 +159,7 @@ def make_report(
         preflight: told what is about to run before it starts (it may refuse it).
         command: the command line that asked for the report (shown under provenance).
         exploration: explore an uncertainty file for the robustness section (None: no section).
+        calibration: calibrate on a history file for the section on the record (None: none).
 
     Returns:
         What the page shows, with the page's path (``index``) and, with a precision target,
@@ -166,6 +192,12 @@ def make_report(
         explored = _explore(exploration, paths, seed, store, executor, progress)
         robust_figures = robustness_figures(explored, folder)
         robustness = robustness_section(explored, robust_figures)
+    calibrated = ""
+    if calibration is not None:
+        found = _calibrate(calibration, paths, runs, seed, store, executor, progress)
+        drawn = calibration_figures(found, folder)
+        robust_figures += drawn
+        calibrated = calibration_section(found, drawn)
     data = ReportData(
         scenarios=[
             ScenarioInfo(s.name, _where(p), scenario_hash(s), s.description)
@@ -192,6 +224,7 @@ def make_report(
         ],
         menu=menu_notes(compared, pairwise_differences(tallies)),
         robustness=robustness,
+        calibration=calibrated,
     )
     write_text(folder / "style.css", page.stylesheet())
     write_text(data.index, page.render(data))
@@ -228,6 +261,36 @@ def _explore(
         seed,
         threshold=request.threshold,
         baseline=files[0],
+        store=store,
+        executor=executor,
+        progress=progress,
+    )
+
+
+def _calibrate(
+    request: CalibrateRequest,
+    paths: Sequence[Scenario | str | Path],
+    runs: int,
+    seed: int,
+    store: ResultsStore | None,
+    executor: Executor | None,
+    progress: Progress | None,
+) -> Calibration:
+    from sim.analysis.calibration import calibrate
+
+    files = [p for p in paths if not isinstance(p, Scenario)]
+    if len(files) != len(paths):
+        raise ValueError("the calibration section reads scenario files; give files, not objects")
+    return calibrate(
+        request.history,
+        request.uncertainty,
+        files[1:],
+        request.points,
+        request.runs,
+        seed,
+        draws=request.draws,
+        check_runs=request.check_runs,
+        nominal_runs=runs,
         store=store,
         executor=executor,
         progress=progress,

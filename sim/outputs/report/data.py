@@ -89,3 +89,4 @@ class ReportData:
     changes: list[tuple[str, list[Setting]]] = field(default_factory=list)
     menu: str = ""
     robustness: str = ""
+    calibration: str = ""

@@ -126,10 +126,15 @@ def render(data: ReportData) -> str:
         story=_story(data),
         provenance=_provenance(data),
         method=Template(_METHOD).substitute(trace=escape(_trace_command(data))),
-        robustness=data.robustness,
+        robustness=data.robustness + data.calibration,
         robustness_nav=(
             '<li><a href="#robustness">Which conclusions survive the assumptions</a></li>'
             if data.robustness
+            else ""
+        )
+        + (
+            '<li><a href="#calibration">What the record says about the assumptions</a></li>'
+            if data.calibration
             else ""
         ),
     )
