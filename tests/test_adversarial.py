@@ -54,7 +54,7 @@ def test_names_and_paths_are_printed_as_written_never_as_rich_markup_or_emoji(tm
 
 # --- the work a command starts: announced, refused above the ceiling, --jobs capped -----------
 
-#: False tips at 3,000 a day to an agency that passes each on: about 2 CPU-seconds a replication.
+#: False tips at 3,000 a day to an agency that passes each on: about 3-4 CPU-seconds a replication.
 HEAVY = ["--set", "tips.noise=[{rate: 3000/day, reporters: {Federal: 1}}]"]
 
 

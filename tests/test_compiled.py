@@ -93,6 +93,9 @@ def _records(extra_path: str | None, cwd: Path) -> dict[str, object]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     if extra_path:
         env["PYTHONPATH"] = str(Path(extra_path).resolve())
+    # A sim imported from elsewhere does not count the checkout's scenarios as its bundled ones:
+    # the reforms extend brussels-2015 from the folder above theirs.
+    env["SIM_SCENARIO_PATH"] = str(ROOT / "scenarios")
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *map(str, SCENARIOS)],
         capture_output=True,

@@ -332,6 +332,9 @@ def quiet_cluster_logs() -> Iterator[None]:
     # the executor says what is missing.
     with suppress(ImportError):
         import distributed  # noqa: F401
+    # The event loop under Dask logs a callback cancelled by Ctrl-C, possibly as the command
+    # exits: that logger stays quiet for the rest of the process.
+    logging.getLogger("tornado.application").setLevel(logging.CRITICAL)
     names = ["distributed"] + [
         name for name in logging.root.manager.loggerDict if name.startswith("distributed.")
     ]
