@@ -68,6 +68,7 @@ def test_escalation_calls_count_as_work_that_travels():
 
 def test_a_reform_menu_is_priced_in_minutes_and_a_flood_of_tips_in_hours():
     brussels = load_scenario(BRUSSELS)
+    # The estimate is arithmetic on expected counts and fixed prices: no clock is read.
     menu = preflight.estimate([(brussels, 1000)] * 8, jobs=2)
     assert 30 < menu.seconds < 600, menu.describe()
     flood = load_scenario(MINIMAL, ["tips.noise=[{rate: 3000/day, reporters: {Federal: 1}}]"])
