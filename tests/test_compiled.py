@@ -117,3 +117,45 @@ def test_the_compiled_build_gives_the_pure_python_records(tmp_path: Path) -> Non
     assert fast["compiled"] is True, "SIM_COMPILED_PATH holds no compiled sim"
     assert pure["compiled"] is False
     assert fast["records"] == pure["records"]
+
+
+POOL_PROBE = """
+import json, sys
+from sim.experiments.bench import compiled
+from sim.experiments.executors import Batch, ProcessExecutor, run_batch
+from sim.scenario import load_scenario
+scenario = load_scenario(sys.argv[1])
+batches = [Batch("k", scenario, 5, tuple(range(i, i + 4))) for i in range(0, 16, 4)]
+executor = ProcessExecutor(2)
+try:
+    pooled = {b.replications: r for b, r in executor.run(batches)}
+finally:
+    executor.close()
+here = {b.replications: run_batch(b)[1] for b in batches}
+def shown(records):  # repr: a record may hold nan, which equals nothing
+    return [{k: repr(v) for k, v in r.items()} for r in records]
+same = all(shown(pooled[k]) == shown(here[k]) for k in here)
+print(json.dumps({"compiled": compiled(), "same": same, "batches": len(pooled)}))
+"""
+
+
+@pytest.mark.skipif(
+    not os.environ.get("SIM_COMPILED_PATH"), reason="no compiled build given (SIM_COMPILED_PATH)"
+)
+def test_the_compiled_build_runs_in_a_process_pool(tmp_path: Path) -> None:
+    # A pool worker receives the scenario pickled; compiled frozen classes (its distributions)
+    # once could not be unpickled there, and every worker died before its first batch.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(Path(os.environ["SIM_COMPILED_PATH"]).resolve())
+    env["SIM_SCENARIO_PATH"] = str(ROOT / "scenarios")
+    done = subprocess.run(
+        [sys.executable, "-c", POOL_PROBE, str(SCENARIOS[0])],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
+        timeout=600,
+    )
+    out = json.loads(done.stdout)
+    assert out == {"compiled": True, "same": True, "batches": 4}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import pickle
 import statistics
 from statistics import NormalDist
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -180,3 +182,23 @@ def test_inversion_is_monotone_in_the_uniform_and_the_scale(q, dq, scale):
     ):
         assert dist.quantile(q) <= dist.quantile(q2)
         assert dist.quantile(q) <= longer.quantile(q) * (1 + 1e-12)
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [
+        Fixed(2.0),
+        Exponential(3.0),
+        LogNormal(2.0, 12.0),
+        Uniform(1.0, 3.0),
+        Choice((1.0, 24.0), (0.7, 0.3)),
+    ],
+)
+def test_a_distribution_pickles_by_its_parameters(dist: object) -> None:
+    # Pool workers receive scenarios pickled (derived fields such as sigma are rebuilt).
+    back = pickle.loads(pickle.dumps(dist))
+    assert back == dist and repr(back) == repr(dist)
+    assert (
+        back.quantiles(np.array([0.1, 0.5, 0.9])).tolist()
+        == dist.quantiles(np.array([0.1, 0.5, 0.9])).tolist()
+    )

@@ -24,6 +24,11 @@ class Calendar:
 
     start: datetime
 
+    def __reduce__(self) -> tuple[type[Calendar], tuple[object, ...]]:
+        # Rebuilt from its parameters: a compiled (mypyc) frozen class cannot be
+        # unpickled field by field, and a pool worker receives it pickled.
+        return Calendar, (self.start,)
+
     @property
     def week_offset(self) -> float:
         """Hours from Monday 00:00 of the start week to the start."""
@@ -69,6 +74,14 @@ class WorkingHours:
     _ends: np.ndarray = field(
         default_factory=lambda: np.zeros(0), init=False, repr=False, compare=False
     )
+
+    def __reduce__(self) -> tuple[type[WorkingHours], tuple[object, ...]]:
+        # Rebuilt from its parameters: a compiled (mypyc) frozen class cannot be
+        # unpickled field by field, and a pool worker receives it pickled.
+        return WorkingHours, (
+            self.calendar_offset,
+            self.intervals,
+        )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "starts", tuple(a for a, _ in self.intervals))

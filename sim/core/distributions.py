@@ -69,6 +69,11 @@ class Fixed:
 
     value: float
 
+    def __reduce__(self) -> tuple[type[Fixed], tuple[object, ...]]:
+        # Rebuilt from its parameters: a compiled (mypyc) frozen class cannot be
+        # unpickled field by field, and a pool worker receives it pickled.
+        return Fixed, (self.value,)
+
     @property
     def mean(self) -> float:
         """Mean duration in hours."""
@@ -93,6 +98,11 @@ class Exponential:
 
     mean: float
 
+    def __reduce__(self) -> tuple[type[Exponential], tuple[object, ...]]:
+        # Rebuilt from its parameters: a compiled (mypyc) frozen class cannot be
+        # unpickled field by field, and a pool worker receives it pickled.
+        return Exponential, (self.mean,)
+
     def sample(self, stream: UniformSource) -> float:
         """Draw by inversion: ``-mean * ln(1 - u)``."""
         return -self.mean * math.log1p(-stream.uniform())
@@ -115,6 +125,14 @@ class LogNormal:
     # Derived, not parameters: left out of init, comparisons and the scenario's content hash.
     sigma: float = field(default=0.0, init=False, repr=False, compare=False)
     _mu: float = field(default=0.0, init=False, repr=False, compare=False)
+
+    def __reduce__(self) -> tuple[type[LogNormal], tuple[object, ...]]:
+        # Rebuilt from its parameters: a compiled (mypyc) frozen class cannot be
+        # unpickled field by field, and a pool worker receives it pickled.
+        return LogNormal, (
+            self.median,
+            self.p90,
+        )
 
     def __post_init__(self) -> None:
         # Computed once: every triage, delay and dwell of a replication samples from here.
@@ -153,6 +171,14 @@ class Uniform:
     low: float
     high: float
 
+    def __reduce__(self) -> tuple[type[Uniform], tuple[object, ...]]:
+        # Rebuilt from its parameters: a compiled (mypyc) frozen class cannot be
+        # unpickled field by field, and a pool worker receives it pickled.
+        return Uniform, (
+            self.low,
+            self.high,
+        )
+
     @property
     def mean(self) -> float:
         """Mean duration in hours."""
@@ -178,6 +204,14 @@ class Choice:
     values: tuple[float, ...]
     weights: tuple[float, ...]
     cumulative: tuple[float, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __reduce__(self) -> tuple[type[Choice], tuple[object, ...]]:
+        # Rebuilt from its parameters: a compiled (mypyc) frozen class cannot be
+        # unpickled field by field, and a pool worker receives it pickled.
+        return Choice, (
+            self.values,
+            self.weights,
+        )
 
     def __post_init__(self) -> None:
         total = sum(self.weights)

@@ -31,6 +31,16 @@ class NightRule:
     ban_until: float
     exempt_from: float = float("inf")
 
+    def __reduce__(self) -> tuple[type[NightRule], tuple[object, ...]]:
+        # Rebuilt from its parameters: a compiled (mypyc) frozen class cannot be
+        # unpickled field by field, and a pool worker receives it pickled.
+        return NightRule, (
+            self.calendar,
+            self.ban_from,
+            self.ban_until,
+            self.exempt_from,
+        )
+
     @property
     def length(self) -> float:
         """Hours the window lasts each night."""
