@@ -74,6 +74,13 @@ def run_batch(batch: Batch) -> tuple[Batch, list[Record]]:
     return batch, records
 
 
+def _warm(scenario: Scenario, pause: float) -> int:
+    """A worker's first replication (imports, caches), then a pause so each worker takes one."""
+    Model(scenario, 0, 0).run()
+    time.sleep(pause)
+    return os.getpid()
+
+
 def default_jobs() -> int:
     """All the cores this process may use (CPU affinity and a container's quota counted)."""
     return cores()
@@ -111,6 +118,18 @@ class ProcessExecutor:
             initializer=start_worker,
             initargs=(os.getpid(), on_main_thread),
         )
+
+    def warm(self, scenario: Scenario, pause: float = 0.5) -> int:
+        """Start every worker and run one replication of ``scenario`` on each; return how many.
+
+        A pool starts its workers at the first batches, and each worker's first replication
+        pays its imports and caches: this pays them now (``sim bench`` times a warm pool apart).
+        """
+        futures = [self._pool.submit(_warm, scenario, pause) for _ in range(self.jobs)]
+        try:
+            return len({future.result() for future in futures})
+        except BrokenProcessPool as err:
+            raise WorkersLost("a worker process died while starting") from err
 
     def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Record]]]:
         """Yield batches as they finish, keeping about two per worker in flight."""

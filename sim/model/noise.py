@@ -21,6 +21,7 @@ the same tip with the same triage in every setup compared (common random numbers
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -41,6 +42,37 @@ class Reader:
     forget: float
     believe_false: float
     escalates: bool
+
+
+@dataclass(frozen=True)
+class Readers:
+    """The services' triage of false tips as columns by agency number, prepared once per scenario.
+
+    Attributes:
+        forget: each service's chance of forgetting a dossier.
+        believe: each service's chance of believing a false tip.
+        escalates: whether each service checks wanted names on arrival.
+        groups: the distinct triage-time distributions, each with the services that use it
+            (services often share one: one inversion per distribution).
+    """
+
+    forget: np.ndarray
+    believe: np.ndarray
+    escalates: np.ndarray
+    groups: tuple[tuple[Dist, tuple[int, ...]], ...]
+
+    @classmethod
+    def of(cls, readers: Sequence[Reader]) -> Readers:
+        """The table of ``readers`` (one per agency, in agency order)."""
+        groups: dict[Dist, list[int]] = {}
+        for a, reader in enumerate(readers):
+            groups.setdefault(reader.triage, []).append(a)
+        return cls(
+            forget=np.array([r.forget for r in readers], dtype=float),
+            believe=np.array([r.believe_false for r in readers], dtype=float),
+            escalates=np.array([r.escalates for r in readers], dtype=bool),
+            groups=tuple((dist, tuple(members)) for dist, members in groups.items()),
+        )
 
 
 @dataclass(frozen=True)
@@ -142,7 +174,7 @@ class NoiseDraw:
     travelling: Travelling
 
 
-def draw(plan: NoisePlan, readers: list[Reader], streams: Streams) -> NoiseDraw:
+def draw(plan: NoisePlan, readers: Readers, streams: Streams) -> NoiseDraw:
     """Draw every tip of the source's window and sort them into bulk and travelling ones."""
     i = plan.index
     arrivals = _arrivals(plan, streams)
@@ -161,9 +193,14 @@ def draw(plan: NoisePlan, readers: list[Reader], streams: Streams) -> NoiseDraw:
     triage, verdict, escalates = _triage(readers, agency, triage_u)
     travels = (verdict == KEPT) | (escalates & (named | other))
     bulk: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-    stays = ~travels
-    for a in np.unique(agency[stays]).tolist():
-        mine = stays & (agency == a)
+    # The tips that stay, grouped by agency (a stable sort keeps each agency's in arrival order).
+    stays = np.flatnonzero(~travels)
+    stays = stays[np.argsort(agency[stays], kind="stable")]
+    told, first = np.unique(agency[stays], return_index=True)
+    for a, lo, hi in zip(
+        told.tolist(), first.tolist(), [*first[1:].tolist(), len(stays)], strict=True
+    ):
+        mine = stays[lo:hi]
         bulk[a] = (arrivals[mine], triage[mine], verdict[mine], plan.place_ids[place[mine]])
     travelling = _travelling(
         plan, np.flatnonzero(travels), arrivals, agency, place, named, other, who, triage, triage_u
@@ -195,24 +232,20 @@ def _pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 def _triage(
-    readers: list[Reader], agency: np.ndarray, u: np.ndarray
+    readers: Readers, agency: np.ndarray, u: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each tip's triage time, verdict and whether its service escalates wanted names."""
-    forget = np.array([r.forget for r in readers])[agency]
-    believe = np.array([r.believe_false for r in readers])[agency]
-    escalates = np.array([r.escalates for r in readers])[agency]
-    forgot = u[:, 1] < forget
-    dismissed = ~forgot & (u[:, 2] >= believe)
+    forgot = u[:, 1] < readers.forget[agency]
+    dismissed = ~forgot & (u[:, 2] >= readers.believe[agency])
     verdict = np.where(forgot, FORGOT, np.where(dismissed, DISMISSED, KEPT)).astype(np.int8)
-    # One inversion per distinct triage-time distribution (services often share one).
+    if len(readers.groups) == 1:  # one distribution for all: no need to sort tips by service
+        return readers.groups[0][0].quantiles(u[:, 0]), verdict, readers.escalates[agency]
     triage = np.zeros(len(agency))
-    groups: dict[Dist, list[int]] = {}
-    for a in np.unique(agency).tolist():
-        groups.setdefault(readers[a].triage, []).append(a)
-    for dist, members in groups.items():
+    for dist, members in readers.groups:
         mine = agency == members[0] if len(members) == 1 else np.isin(agency, members)
-        triage[mine] = dist.quantiles(u[mine, 0])
-    return triage, verdict, escalates
+        if mine.any():
+            triage[mine] = dist.quantiles(u[mine, 0])
+    return triage, verdict, readers.escalates[agency]
 
 
 def _travelling(

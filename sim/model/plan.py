@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.core.clock import DAY_NAMES, Calendar, WorkingHours
 from sim.model.curfew import NightRule
-from sim.model.noise import NoisePlan, Reader
+from sim.model.noise import NoisePlan, Reader, Readers
 from sim.model.places import Geography
 from sim.names.population import others
 from sim.scenario.schema import LOCAL, Flag, OfficeHours, Raise, Scenario
@@ -54,7 +54,7 @@ class Plan:
     language_hours: WorkingHours | None
     night_rule: NightRule | None
     noise: tuple[NoisePlan, ...]
-    readers: tuple[Reader, ...]
+    readers: Readers
     weak_grounds: bool = False
     records_decided: bool = False
     detentions_end: bool = False
@@ -104,7 +104,7 @@ def _plan(key: _Key) -> Plan:
         noise=tuple(
             _noise(sc, calendar, geography, names, local, i) for i in range(len(sc.tips.noise))
         ),
-        readers=tuple(_reader(a) for a in sc.agencies.values()),
+        readers=Readers.of([_reader(a) for a in sc.agencies.values()]),
         **_record_features(sc),
     )
 

@@ -84,9 +84,7 @@ class Model:
         containment = sc.raids.night_rule.containment if sc.raids.night_rule else None
         self.fugitive = Fugitive(sc.fugitive, ctx, containment.escape_rate if containment else 0.0)
         self.language = LanguageDesk(sc.language, plan.language_hours, ctx)
-        self.noise: list[NoiseDraw] = [
-            draw(p, list(plan.readers), self.streams) for p in plan.noise
-        ]
+        self.noise: list[NoiseDraw] = [draw(p, plan.readers, self.streams) for p in plan.noise]
         lines = bulk_lines(self.noise, len(plan.agencies), list(plan.noise))
         self.agencies = {
             name: Agency(
