@@ -114,6 +114,7 @@ class Agency:
         # Believed false tips settled on arrival: (triage end, the tip when tracing, missed
         # match?, database writes skipped)
         self._quiet: list[tuple[float, Tip | None, bool, int]] = []
+        self._quiet_feeds: list[Database] = []  # the databases a believed false tip is fed to
 
     # One stream per purpose, so that the k-th triage of this agency lasts as long in every setup
     # compared, whatever else changed in between (common random numbers). Each is registered
@@ -174,7 +175,7 @@ class Agency:
         self._open_places = frozenset[str]().union(
             *(ch.unidentified_places(self.ctx.geography.places) for ch in self.out)
         )
-        feeds = self.feeds if self.feeding.when != "wanted" else []
+        feeds = self._quiet_feeds = self.feeds if self.feeding.when != "wanted" else []
         # A believed false tip may lead on through a database that alerts; and when records are
         # raised by decisions, registers change at moments nobody knows in advance, so no false
         # tip can be settled on arrival (see _leads_nowhere).
@@ -285,8 +286,8 @@ class Agency:
             tip = self._noise_tip(noise, name) if ctx.seen.tracing else None
             if tip is None:
                 ctx.seen.counters.tips_false += 1
-            feeds = self.feeds if self.feeding.when != "wanted" else []
-            skipped = sum(not db.write_later(tip, self, done) for db in feeds)
+            feeds = self._quiet_feeds
+            skipped = sum(not db.write_later(tip, self, done) for db in feeds) if feeds else 0
             missed = name is not None and not noise.names_other and ctx.wanted_anywhere
             self._quiet.append((done, tip, missed, skipped))
             return
@@ -407,6 +408,12 @@ class Agency:
         """The run is over at ``end``: settle the quiet false tips whose triage ended by then."""
         ctx = self.ctx
         seen = ctx.seen
+        if not seen.tracing:  # nothing to log: count the settled ones together
+            settled = [(missed, skipped) for done, _, missed, skipped in self._quiet if done <= end]
+            missed = sum(m for m, _ in settled)
+            seen.count(Seen.NOT_IDENTIFIED, len(settled), ("name_matches_missed",), missed)
+            seen.count(Seen.DB_SKIPPED, sum(s for _, s in settled))
+            return
         for done, tip, missed, skipped in self._quiet:
             if done > end:
                 continue  # still in triage: a traced tip ends where it waits (TipBook.close)

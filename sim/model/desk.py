@@ -198,19 +198,17 @@ class Desk:
         """The books at model hour ``end`` (the capture or the horizon)."""
         self._serve_bulk(end)
         served = self._next
+        if not served:  # no bulk dossier: the admitted ones alone (no arrays to build)
+            waits, triages, dossiers = self._tally_admitted(end, 0.0, 0, 0)
+            return DeskBooks(triages, dossiers, waits, 0, 0, 0)
         bulk = self._bulk
         arrivals = bulk.arrivals[:served]
         starts = np.array(self._starts)
         finished = starts + bulk.triage[:served] <= end
         verdicts = bulk.verdicts[:served]
-        waits = float(np.sum(np.minimum(starts, end) - arrivals)) if served else 0.0
+        waits = float(np.sum(np.minimum(starts, end) - arrivals))
         triages = int(np.count_nonzero(starts <= end))
-        dossiers = served
-        for arrived, start in self._admitted:
-            if arrived <= end:  # a dossier that arrived at the capture instant was seen
-                waits += min(start, end) - arrived
-                triages += start <= end
-                dossiers += 1
+        waits, triages, dossiers = self._tally_admitted(end, waits, triages, served)
         return DeskBooks(
             triages=triages,
             dossiers=dossiers,
@@ -219,6 +217,17 @@ class Desk:
             dismissed=int(np.count_nonzero(finished & (verdicts == DISMISSED))),
             bulk_arrived=served,
         )
+
+    def _tally_admitted(
+        self, end: float, waits: float, triages: int, dossiers: int
+    ) -> tuple[float, int, int]:
+        """(waits, triages, dossiers) with the admitted dossiers added to the given ones."""
+        for arrived, start in self._admitted:
+            if arrived <= end:  # a dossier that arrived at the capture instant was seen
+                waits += min(start, end) - arrived
+                triages += start <= end
+                dossiers += 1
+        return waits, triages, dossiers
 
     def bulk_served(self) -> tuple[BulkLine, np.ndarray]:
         """The bulk dossiers served so far and when each started (for the ledger)."""

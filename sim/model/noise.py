@@ -197,10 +197,9 @@ def draw(plan: NoisePlan, readers: Readers, streams: Streams) -> NoiseDraw:
     stays = np.flatnonzero(~travels)
     stays = stays[np.argsort(agency[stays], kind="stable")]
     told, first = np.unique(agency[stays], return_index=True)
-    for a, lo, hi in zip(
-        told.tolist(), first.tolist(), [*first[1:].tolist(), len(stays)], strict=True
-    ):
-        mine = stays[lo:hi]
+    bounds = np.append(first, len(stays)).tolist()  # agency k's tips: bounds[k] to bounds[k+1]
+    for k, a in enumerate(told.tolist()):
+        mine = stays[bounds[k] : bounds[k + 1]]
         bulk[a] = (arrivals[mine], triage[mine], verdict[mine], plan.place_ids[place[mine]])
     travelling = _travelling(
         plan, np.flatnonzero(travels), arrivals, agency, place, named, other, who, triage, triage_u
