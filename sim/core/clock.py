@@ -135,7 +135,7 @@ class WorkingHours:
             return np.full(len(times), np.inf)
         starts, ends = self._starts, self._ends
         w = (self.calendar_offset + times) % WEEK_HOURS
-        i = np.searchsorted(starts, w, side="right") - 1
+        i = starts.searchsorted(w, side="right") - 1
         inside = (i >= 0) & (w < ends[np.maximum(i, 0)])
         # the next opening: the following interval this week, or the first one next week
         following = i + 1

@@ -206,7 +206,7 @@ class Desk:
         starts = np.array(self._starts)
         finished = starts + bulk.triage[:served] <= end
         verdicts = bulk.verdicts[:served]
-        waits = float(np.sum(np.minimum(starts, end) - arrivals))
+        waits = float((np.minimum(starts, end) - arrivals).sum())
         triages = int(np.count_nonzero(starts <= end))
         waits, triages, dossiers = self._tally_admitted(end, waits, triages, served)
         return DeskBooks(

@@ -195,7 +195,7 @@ def draw(plan: NoisePlan, readers: Readers, streams: Streams) -> NoiseDraw:
     bulk: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
     # The tips that stay, grouped by agency (a stable sort keeps each agency's in arrival order).
     stays = np.flatnonzero(~travels)
-    stays = stays[np.argsort(agency[stays], kind="stable")]
+    stays = stays[agency[stays].argsort(kind="stable")]
     told, first = np.unique(agency[stays], return_index=True)
     bounds = np.append(first, len(stays)).tolist()  # agency k's tips: bounds[k] to bounds[k+1]
     for k, a in enumerate(told.tolist()):
@@ -219,7 +219,7 @@ def _arrivals(plan: NoisePlan, streams: Streams) -> np.ndarray:
     while last < plan.closes:
         size = int(expected + 6 * math.sqrt(expected) + 16) - len(times)
         gaps = -np.log1p(-when.take(max(size, 16))) / plan.rate
-        more = last + np.cumsum(gaps)
+        more = last + gaps.cumsum()
         times = np.concatenate((times, more))
         last = float(times[-1])
     return times[times < plan.closes]
@@ -227,7 +227,7 @@ def _arrivals(plan: NoisePlan, streams: Streams) -> np.ndarray:
 
 def _pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Indices drawn by inverting cumulative weights (as :meth:`Stream.pick` does for one)."""
-    return np.minimum(np.searchsorted(cumulative, u, side="right"), len(cumulative) - 1)
+    return np.minimum(cumulative.searchsorted(u, side="right"), len(cumulative) - 1)
 
 
 def _triage(
@@ -287,6 +287,11 @@ def bulk_lines(draws: list[NoiseDraw], agencies: int, plans: list[NoisePlan]) ->
         parts = [(d.bulk[a], p) for d, p in zip(draws, plans, strict=True) if a in d.bulk]
         if not parts:
             lines.append(BulkLine.empty())
+            continue
+        if len(parts) == 1:  # one source: its dossiers are in order of arrival already
+            (arrivals, triage, verdicts, places), plan = parts[0]
+            sources = np.full(len(arrivals), plan.index, dtype=np.int32)
+            lines.append(BulkLine(arrivals, triage, verdicts, sources, places))
             continue
         arrivals = np.concatenate([b[0] for b, _ in parts])
         order = np.argsort(arrivals, kind="stable")
