@@ -65,6 +65,9 @@ class BulkLine:
         return len(self.arrivals)
 
 
+_NO_BULK = BulkLine.empty()  # shared by every desk without bulk dossiers (never written to)
+
+
 @dataclass(frozen=True)
 class DeskBooks:
     """What a desk did by the end of the run.
@@ -117,14 +120,14 @@ class Desk:
         self.staff = staff
         self._hours = hours
         self._free = [0.0] * staff  # a heap: when each analyst is next free
-        self._bulk = bulk if bulk is not None else BulkLine.empty()
+        self._bulk = bulk if bulk is not None and len(bulk) else _NO_BULK
         arrivals = self._bulk.arrivals
-        self._arrivals: list[float] = arrivals.tolist()
+        self._arrivals: list[float] = arrivals.tolist() if len(arrivals) else []
         if hours is not None and self._arrivals:
             self._ready: list[float] = (arrivals + hours.waits(arrivals)).tolist()
         else:
             self._ready = self._arrivals
-        self._triage: list[float] = self._bulk.triage.tolist()
+        self._triage: list[float] = self._bulk.triage.tolist() if self._arrivals else []
         self._starts: list[float] = []  # when each bulk dossier served so far started
         self._next = 0  # the first bulk dossier not yet served
         self._admitted: list[tuple[float, float]] = []  # (arrival, start) of counted admissions
