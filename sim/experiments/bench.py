@@ -3,17 +3,21 @@
 Figures (all from one invocation, so ratios compare like with like on a noisy machine):
 
 ``simpy_events_per_s``
-    a bare simpy timeout loop in this process (measured before and after the replications, and
+    a bare simpy timeout loop in this process (measured before each round of replications, and
     averaged): the speed of this machine for simpy work.
 ``reps_per_s``, ``model_events_per_s``
     replications of brussels-2015 in this process, and the simpy events they scheduled, per
-    second of this process's CPU time.
+    second of this process's CPU time (over all the rounds below).
 ``reps_per_simpy_mevent``
-    ``reps_per_s`` divided by the bare loop's millions of events per second: the model's speed
-    in a unit that does not depend on the machine (revision 3 measured about 29 on the project's
-    machine; revision 4's targets are in ``sim bench``'s table). ``event_rate_ratio`` (model
-    events over bare events per second) is kept for comparison with earlier runs: it measures
-    logic per event, and falls when the model does the same work with fewer events.
+    replications per second divided by the bare loop's millions of events per second: the
+    model's speed in a unit that does not depend on the machine. Measured in ten rounds, each a
+    bare loop and then a tenth of the replications, each round's time counted in the bare
+    events the machine ran per second just before it (:meth:`Rounds.reps_per_simpy_mevent`):
+    on a shared machine whose speed drifts by a fifth within a minute, the two halves of the
+    ratio are measured a second apart instead of a minute (revision 3 measured about 29 on the
+    project's machine; revision 4's targets are in ``sim bench``'s table). ``event_rate_ratio``
+    (model events over bare events per second) is kept for comparison with earlier runs: it
+    measures logic per event, and falls when the model does the same work with fewer events.
 ``compiled``
     1 when the per-tip modules run as compiled extensions (the optional mypyc build), else 0.
 ``speedup_2_procs``
@@ -35,11 +39,13 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from pathlib import Path
 
 import simpy
@@ -69,15 +75,86 @@ def bare_simpy_rate(events: int = 500_000) -> float:
     return events / (time.process_time() - started)
 
 
-def model_rate(scenario: Scenario, runs: int, seed: int = 1) -> tuple[float, float]:
-    """(replications, simpy events) per CPU second of the model in this process."""
-    Model(scenario, seed, runs).run()  # warm: the scenario's plan and the matchers' caches
+def model_rate(
+    scenario: Scenario, runs: int, seed: int = 1, first: int = 0, warm: bool = True
+) -> tuple[float, float]:
+    """(replications, simpy events) per CPU second of the model in this process.
+
+    Replications ``first`` to ``first + runs - 1`` are timed, after one more that warms the
+    scenario's plan and the matchers' caches (unless ``warm`` is False: already warm).
+    """
+    if warm:
+        Model(scenario, seed, first + runs).run()
     events = 0
     started = time.process_time()
-    for replication in range(runs):
+    for replication in range(first, first + runs):
         events += int(Model(scenario, seed, replication).run()["sim_events"])
     elapsed = time.process_time() - started
     return runs / elapsed, events / elapsed
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """The model's speed and the bare loop's, measured side by side in short rounds.
+
+    Attributes:
+        reps_per_s: replications per CPU second over all rounds.
+        events_per_s: the simpy events those replications scheduled, per CPU second.
+        simpy_events_per_s: the bare loop's events per CPU second, the mean over the rounds.
+        rates: each round's replications per CPU second (a round is a bare loop and then a
+            slice of the replications).
+        bare: each round's bare-loop events per CPU second.
+        runs: each round's replications.
+    """
+
+    reps_per_s: float
+    events_per_s: float
+    simpy_events_per_s: float
+    rates: tuple[float, ...]
+    bare: tuple[float, ...]
+    runs: tuple[int, ...]
+
+    @property
+    def ratios(self) -> tuple[float, ...]:
+        """Each round's replications per second over its bare loop's millions of events/s."""
+        return tuple(r / (b / 1e6) for r, b in zip(self.rates, self.bare, strict=True))
+
+    @property
+    def reps_per_simpy_mevent(self) -> float:
+        """Replications per million bare events: each round's time counted in its own bare events.
+
+        A round's CPU seconds times its bare loop's events per second is what the round cost in
+        bare simpy events at the speed the machine had then; the replications of all rounds over
+        the sum of those costs is steady when the machine's speed drifts, and does not depend on
+        how long the replications of one round happen to be (early captures are short).
+        """
+        cost = sum(n / r * b for n, r, b in zip(self.runs, self.rates, self.bare, strict=True))
+        return sum(self.runs) / (cost / 1e6)
+
+
+def rounds(scenario: Scenario, runs: int, count: int = 10, seed: int = 1) -> Rounds:
+    """Time ``runs`` replications in ``count`` rounds, each after its own bare simpy loop.
+
+    On a shared machine the speed of the cores moves within seconds (a neighbour's burst): a
+    ratio of two measurements taken a second apart is steadier than one of two taken a minute
+    apart, and the median of several rounds is not moved by one disturbed round.
+    """
+    Model(scenario, seed, runs).run()  # warm: the scenario's plan and the matchers' caches
+    count = max(1, min(count, runs))
+    seconds = events = 0.0
+    bare: list[float] = []
+    rates: list[float] = []
+    for k in range(count):
+        lo, hi = k * runs // count, (k + 1) * runs // count
+        bare.append(bare_simpy_rate(200_000))
+        rate, event_rate = model_rate(scenario, hi - lo, seed, first=lo, warm=False)
+        rates.append(rate)
+        seconds += (hi - lo) / rate
+        events += event_rate * (hi - lo) / rate
+    sizes = tuple((k + 1) * runs // count - k * runs // count for k in range(count))
+    return Rounds(
+        runs / seconds, events / seconds, statistics.fmean(bare), tuple(rates), tuple(bare), sizes
+    )
 
 
 def compiled() -> bool:
@@ -172,12 +249,12 @@ def bench(
     say = say or (lambda _text: None)
     scenario = load_scenario(scenario_path)
     figures: dict[str, float] = {}
-    say("bare simpy loop...")
-    before = bare_simpy_rate()
-    say(f"{runs} replications in one process...")
-    figures["reps_per_s"], figures["model_events_per_s"] = model_rate(scenario, runs)
-    figures["simpy_events_per_s"] = (before + bare_simpy_rate()) / 2
-    figures["reps_per_simpy_mevent"] = figures["reps_per_s"] / (figures["simpy_events_per_s"] / 1e6)
+    say(f"{runs} replications in one process, in 10 rounds beside a bare simpy loop...")
+    timed = rounds(scenario, runs)
+    figures["reps_per_s"] = timed.reps_per_s
+    figures["model_events_per_s"] = timed.events_per_s
+    figures["simpy_events_per_s"] = timed.simpy_events_per_s
+    figures["reps_per_simpy_mevent"] = timed.reps_per_simpy_mevent
     figures["event_rate_ratio"] = figures["model_events_per_s"] / figures["simpy_events_per_s"]
     figures["compiled"] = float(compiled())
     say(f"{speedup_runs} replications on 1 and 2 processes (and a warm pool), twice...")
