@@ -51,9 +51,10 @@ def test_the_ratio_is_model_events_over_bare_simpy_events(figures: dict[str, flo
 
 def test_the_speed_unit_is_replications_per_million_bare_events() -> None:
     timed = rounds(load_scenario(MINIMAL), 6, count=2)
-    for ratio, rate, bare in zip(timed.ratios, timed.rates, timed.bare, strict=True):
-        assert ratio == pytest.approx(rate / (bare / 1e6), rel=1e-9)
-    assert timed.reps_per_s == pytest.approx(6 / sum(3 / r for r in timed.rates), rel=1e-9)
+    cost = sum(t * b for t, b in zip(timed.seconds, timed.bare, strict=True))  # bare events
+    assert timed.reps_per_simpy_mevent == pytest.approx(6 / (cost / 1e6), rel=1e-9)
+    assert timed.reps_per_s == pytest.approx(6 / sum(timed.seconds), rel=1e-9)
+    assert timed.events_per_s == pytest.approx(sum(timed.events) / sum(timed.seconds), rel=1e-9)
     assert timed.simpy_events_per_s == pytest.approx(sum(timed.bare) / 2, rel=1e-9)
 
 
@@ -64,17 +65,14 @@ def test_the_build_is_named(figures: dict[str, float]) -> None:
 def test_each_round_is_counted_in_the_bare_events_of_its_own_moment() -> None:
     timed = rounds(load_scenario(MINIMAL), 7, count=3)
     assert timed.runs == (2, 2, 3)
-    assert min(timed.ratios) <= timed.reps_per_simpy_mevent <= max(timed.ratios)
+    rounds_ = zip(timed.runs, timed.seconds, timed.bare, strict=True)
+    ratios = [n / t / (b / 1e6) for n, t, b in rounds_]
+    assert min(ratios) <= timed.reps_per_simpy_mevent <= max(ratios)
     # The same machine twice as fast in one round: that round's bare loop says so, and the
     # figure does not move.
-    faster = Rounds(
-        1,
-        1,
-        1,
-        (timed.rates[0] * 2, *timed.rates[1:]),
-        (timed.bare[0] * 2, *timed.bare[1:]),
-        timed.runs,
-    )
+    seconds = (timed.seconds[0] / 2, *timed.seconds[1:])
+    bare = (timed.bare[0] * 2, *timed.bare[1:])
+    faster = Rounds(timed.runs, seconds, timed.events, bare)
     assert faster.reps_per_simpy_mevent == pytest.approx(timed.reps_per_simpy_mevent, rel=1e-9)
 
 

@@ -37,6 +37,7 @@ Figures (all from one invocation, so ratios compare like with like on a noisy ma
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import statistics
@@ -75,49 +76,54 @@ def bare_simpy_rate(events: int = 500_000) -> float:
     return events / (time.process_time() - started)
 
 
-def model_rate(
-    scenario: Scenario, runs: int, seed: int = 1, first: int = 0, warm: bool = True
-) -> tuple[float, float]:
-    """(replications, simpy events) per CPU second of the model in this process.
+def model_rate(scenario: Scenario, runs: int, seed: int = 1) -> tuple[float, float]:
+    """(replications, simpy events) per CPU second of the model in this process."""
+    Model(scenario, seed, runs).run()  # warm: the scenario's plan and the matchers' caches
+    elapsed, events = _timed(scenario, seed, range(runs))
+    return runs / elapsed, events / elapsed
 
-    Replications ``first`` to ``first + runs - 1`` are timed, after one more that warms the
-    scenario's plan and the matchers' caches (unless ``warm`` is False: already warm).
-    """
-    if warm:
-        Model(scenario, seed, first + runs).run()
+
+def _timed(scenario: Scenario, seed: int, replications: range) -> tuple[float, int]:
+    """(CPU seconds, simpy events) of these replications in this process."""
     events = 0
     started = time.process_time()
-    for replication in range(first, first + runs):
+    for replication in replications:
         events += int(Model(scenario, seed, replication).run()["sim_events"])
-    elapsed = time.process_time() - started
-    return runs / elapsed, events / elapsed
+    return time.process_time() - started, events
 
 
 @dataclass(frozen=True)
 class Rounds:
     """The model's speed and the bare loop's, measured side by side in short rounds.
 
+    A round is a bare simpy loop and then a slice of the replications. Attributes, per round:
+
     Attributes:
-        reps_per_s: replications per CPU second over all rounds.
-        events_per_s: the simpy events those replications scheduled, per CPU second.
-        simpy_events_per_s: the bare loop's events per CPU second, the mean over the rounds.
-        rates: each round's replications per CPU second (a round is a bare loop and then a
-            slice of the replications).
-        bare: each round's bare-loop events per CPU second.
-        runs: each round's replications.
+        runs: its replications.
+        seconds: their CPU seconds.
+        events: the simpy events they scheduled.
+        bare: its bare loop's events per CPU second.
     """
 
-    reps_per_s: float
-    events_per_s: float
-    simpy_events_per_s: float
-    rates: tuple[float, ...]
-    bare: tuple[float, ...]
     runs: tuple[int, ...]
+    seconds: tuple[float, ...]
+    events: tuple[int, ...]
+    bare: tuple[float, ...]
 
     @property
-    def ratios(self) -> tuple[float, ...]:
-        """Each round's replications per second over its bare loop's millions of events/s."""
-        return tuple(r / (b / 1e6) for r, b in zip(self.rates, self.bare, strict=True))
+    def reps_per_s(self) -> float:
+        """Replications per CPU second over all rounds."""
+        return sum(self.runs) / sum(self.seconds)
+
+    @property
+    def events_per_s(self) -> float:
+        """The replications' simpy events per CPU second over all rounds."""
+        return sum(self.events) / sum(self.seconds)
+
+    @property
+    def simpy_events_per_s(self) -> float:
+        """The bare loop's events per CPU second, the mean over the rounds."""
+        return statistics.fmean(self.bare)
 
     @property
     def reps_per_simpy_mevent(self) -> float:
@@ -128,7 +134,7 @@ class Rounds:
         the sum of those costs is steady when the machine's speed drifts, and does not depend on
         how long the replications of one round happen to be (early captures are short).
         """
-        cost = sum(n / r * b for n, r, b in zip(self.runs, self.rates, self.bare, strict=True))
+        cost = sum(s * b for s, b in zip(self.seconds, self.bare, strict=True))
         return sum(self.runs) / (cost / 1e6)
 
 
@@ -137,24 +143,19 @@ def rounds(scenario: Scenario, runs: int, count: int = 10, seed: int = 1) -> Rou
 
     On a shared machine the speed of the cores moves within seconds (a neighbour's burst): a
     ratio of two measurements taken a second apart is steadier than one of two taken a minute
-    apart, and the median of several rounds is not moved by one disturbed round.
+    apart.
     """
     Model(scenario, seed, runs).run()  # warm: the scenario's plan and the matchers' caches
     count = max(1, min(count, runs))
-    seconds = events = 0.0
-    bare: list[float] = []
-    rates: list[float] = []
-    for k in range(count):
-        lo, hi = k * runs // count, (k + 1) * runs // count
+    bounds = [k * runs // count for k in range(count + 1)]
+    sizes, seconds, events, bare = [], [], [], []
+    for lo, hi in itertools.pairwise(bounds):
         bare.append(bare_simpy_rate(200_000))
-        rate, event_rate = model_rate(scenario, hi - lo, seed, first=lo, warm=False)
-        rates.append(rate)
-        seconds += (hi - lo) / rate
-        events += event_rate * (hi - lo) / rate
-    sizes = tuple((k + 1) * runs // count - k * runs // count for k in range(count))
-    return Rounds(
-        runs / seconds, events / seconds, statistics.fmean(bare), tuple(rates), tuple(bare), sizes
-    )
+        elapsed, scheduled = _timed(scenario, seed, range(lo, hi))
+        sizes.append(hi - lo)
+        seconds.append(elapsed)
+        events.append(scheduled)
+    return Rounds(tuple(sizes), tuple(seconds), tuple(events), tuple(bare))
 
 
 def compiled() -> bool:
@@ -169,16 +170,14 @@ def experiment_seconds(
 ) -> float:
     """Wall time of ``runs`` replications through the experiment layer on ``jobs`` processes.
 
-    With ``warm``, a pool's workers are started and run one replication before the clock starts.
+    With ``warm``, a pool's workers are started and run one replication before the clock starts
+    (one process has nothing to start).
     """
     started = time.perf_counter()
     executor = SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)
-    if warm:
+    if warm and isinstance(executor, ProcessExecutor):
         try:
-            if isinstance(executor, ProcessExecutor):
-                executor.warm(scenario)
-            else:
-                Model(scenario, seed, runs).run()  # the same caches, in this process
+            executor.warm(scenario)
         except BaseException:
             executor.close()
             raise

@@ -421,9 +421,10 @@ class Agency:
         seen = ctx.seen
         if not seen.tracing:  # nothing to log: count the settled ones together
             settled = [(missed, skipped) for done, _, missed, skipped in self._quiet if done <= end]
-            missed = sum(m for m, _ in settled)
-            seen.count(Seen.NOT_IDENTIFIED, len(settled), ("name_matches_missed",), missed)
-            seen.count(Seen.DB_SKIPPED, sum(s for _, s in settled))
+            misses = sum(missed for missed, _ in settled)
+            seen.count(Seen.NOT_IDENTIFIED, misses, ("name_matches_missed",))
+            seen.count(Seen.NOT_IDENTIFIED, len(settled) - misses)
+            seen.count(Seen.DB_SKIPPED, sum(skipped for _, skipped in settled))
             return
         for done, tip, missed, skipped in self._quiet:
             if done > end:

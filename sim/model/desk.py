@@ -56,16 +56,16 @@ class BulkLine:
 
     @classmethod
     def empty(cls) -> BulkLine:
-        """No bulk dossiers."""
-        nothing = np.zeros(0)
-        ints = np.zeros(0, dtype=np.int32)
-        return cls(nothing, nothing, np.zeros(0, dtype=np.int8), ints, ints)
+        """No bulk dossiers (one line shared by every desk without any: it is never written to)."""
+        return _NO_BULK
 
     def __len__(self) -> int:
         return len(self.arrivals)
 
 
-_NO_BULK = BulkLine.empty()  # shared by every desk without bulk dossiers (never written to)
+_NOTHING = np.zeros(0)
+_NO_PLACES = np.zeros(0, dtype=np.int32)
+_NO_BULK = BulkLine(_NOTHING, _NOTHING, np.zeros(0, dtype=np.int8), _NO_PLACES, _NO_PLACES)
 
 
 @dataclass(frozen=True)
@@ -120,14 +120,14 @@ class Desk:
         self.staff = staff
         self._hours = hours
         self._free = [0.0] * staff  # a heap: when each analyst is next free
-        self._bulk = bulk if bulk is not None and len(bulk) else _NO_BULK
+        self._bulk = bulk if bulk is not None else BulkLine.empty()
         arrivals = self._bulk.arrivals
-        self._arrivals: list[float] = arrivals.tolist() if len(arrivals) else []
+        self._arrivals: list[float] = arrivals.tolist()
         if hours is not None and self._arrivals:
             self._ready: list[float] = (arrivals + hours.waits(arrivals)).tolist()
         else:
             self._ready = self._arrivals
-        self._triage: list[float] = self._bulk.triage.tolist() if self._arrivals else []
+        self._triage: list[float] = self._bulk.triage.tolist()
         self._starts: list[float] = []  # when each bulk dossier served so far started
         self._next = 0  # the first bulk dossier not yet served
         self._admitted: list[tuple[float, float]] = []  # (arrival, start) of counted admissions

@@ -109,19 +109,15 @@ class Observations:
         if self.tracing:
             self.log(kind, tip, agency, place, detail, counted, at)
 
-    def count(
-        self, kind: Seen, times: int, also: tuple[str, ...] = (), also_times: int = 0
-    ) -> None:
-        """Count ``times`` occurrences of ``kind``, ``also_times`` of which add to ``also`` too.
+    def count(self, kind: Seen, times: int, also: tuple[str, ...] = ()) -> None:
+        """Count ``times`` occurrences of ``kind``, each adding to the counters in ``also`` too.
 
-        What :meth:`note` counts for that many occurrences, without logging: for occurrences
-        settled together at the end of a run that is not traced.
+        What ``times`` calls of :meth:`note` count, without logging: for occurrences settled
+        together at the end of a run that is not traced.
         """
         counters = self.counters
-        for name in kind._value_[1]:
+        for name in kind._value_[1] + also:
             setattr(counters, name, getattr(counters, name) + times)
-        for name in also if also_times else ():
-            setattr(counters, name, getattr(counters, name) + also_times)
 
     def log(
         self,
