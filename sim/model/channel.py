@@ -11,6 +11,7 @@ from __future__ import annotations
 from sim.core.streams import Stream
 from sim.model.context import Context, Receiver
 from sim.model.language import LanguageDesk
+from sim.model.loop import call_at
 from sim.model.observe import Seen
 from sim.model.tip import Fate, Tip
 from sim.scenario.schema import Channel as ChannelSpec
@@ -94,6 +95,4 @@ class Channel:
         self._deliver_after(copy, self.spec.delay.sample(self.stream))
 
     def _deliver_after(self, copy: Tip, delay: float) -> None:
-        self.ctx.env.timeout(delay).callbacks.append(
-            lambda _e: self.desk.deliver(copy, self.receiver)
-        )
+        call_at(self.ctx.env, delay, lambda _e: self.desk.deliver(copy, self.receiver))

@@ -23,6 +23,7 @@ from typing import Protocol
 from sim.core.clock import WorkingHours
 from sim.core.streams import Stream
 from sim.model.context import Context, Service
+from sim.model.loop import call_at
 from sim.model.observe import Seen
 from sim.model.register import Register
 from sim.model.tip import Fate, Tip
@@ -114,7 +115,7 @@ class Database:
             self._stored.append((ctx.now + delay, tip, writer.name))
             return True
         entry = ctx.tips.copy(tip, ctx.now, language="")
-        ctx.env.timeout(delay).callbacks.append(lambda _e: self._entered(entry, writer.name))
+        call_at(ctx.env, delay, lambda _e: self._entered(entry, writer.name))
         return True
 
     def write_later(self, tip: Tip | None, writer: Writer, at: float) -> bool:
@@ -148,7 +149,7 @@ class Database:
             agency = ctx.directory.agencies[target]
             alert = ctx.tips.copy(entry, ctx.now, language=agency.language)
             ctx.seen.note(Seen.DB_ALERT, alert, self.name, detail=target)
-            ctx.env.timeout(delay).callbacks.append(partial(_hand_over, agency, alert))
+            call_at(ctx.env, delay, partial(_hand_over, agency, alert))
         # The alerts carry the tip on; with nobody to alert but the writer, it stops here.
         ctx.tips.end(entry, Fate.PASSED_ON if targets else Fate.NO_JURISDICTION)
 

@@ -23,6 +23,7 @@ from typing import Protocol
 from sim.core.streams import Stream
 from sim.model.context import Context
 from sim.model.grounds import BY_WORD
+from sim.model.loop import call_at
 from sim.model.observe import Seen
 from sim.model.register import Register
 from sim.model.tip import Tip
@@ -92,7 +93,7 @@ class Decisions:
         person = written if tip.names_other else self.person
         delay = rule.delay.sample(stream)
         enter = partial(self._enter, agency.name, rule, person, written, tip)
-        self.ctx.env.timeout(delay).callbacks.append(enter)
+        call_at(self.ctx.env, delay, enter)
 
     def _enter(
         self, agency: str, rule: Raise, person: str, written: str, tip: Tip, _timer: object

@@ -22,6 +22,7 @@ from functools import partial
 from sim.model.context import Context, Service
 from sim.model.fugitive import Fugitive
 from sim.model.grounds import BY_WORD
+from sim.model.loop import call_at
 from sim.model.observe import Seen
 from sim.model.register import Register
 from sim.model.sources import Check
@@ -92,13 +93,13 @@ class Events:
             t = ctx.calendar.to_hours(event.at)
             if t < 0 and all(getattr(event, kind) is None for kind in _STANDING):
                 continue
-            ctx.env.timeout(max(t, 0.0)).callbacks.append(partial(self._happen, event))
+            call_at(ctx.env, max(t, 0.0), partial(self._happen, event))
 
     def _happen(self, event: Event, _timer: object = None) -> None:
         if event.tip is not None or event.stop is not None:
             # A tip or a check reads where he is: what else happens at this instant (his
             # arrival on the itinerary, a flag) happens first, whatever was scheduled first.
-            self.ctx.env.timeout(0).callbacks.append(partial(self._observe, event))
+            call_at(self.ctx.env, 0, partial(self._observe, event))
             return
         self._enter(event)
 

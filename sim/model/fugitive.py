@@ -42,6 +42,7 @@ import simpy
 from sim.core.streams import Stream
 from sim.model.context import Context
 from sim.model.hazard import HazardClock
+from sim.model.loop import call_at
 from sim.model.observe import Seen
 from sim.scenario.schema import Fugitive as FugitiveSpec
 from sim.scenario.schema import Stop
@@ -350,7 +351,7 @@ class Fugitive:
         self._arrive(self.place, None, "taken into custody")
         for callback in self._custody_listeners:
             callback()
-        self.env.timeout(until - self.env.now).callbacks.append(self._release)
+        call_at(self.env, until - self.env.now, self._release)
         if not self.on_itinerary:
             self._replan()
 
@@ -382,7 +383,7 @@ class Fugitive:
         """Watch ``address`` until model hour ``until`` (the search): see the module docstring."""
         self.watched[address] = max(until, self.watched.get(address, until))
         self._slip.update()
-        self.env.timeout(until - self.env.now).callbacks.append(lambda _e: self._slip.update())
+        call_at(self.env, until - self.env.now, lambda _e: self._slip.update())
 
     def _can_flee(self) -> bool:
         """True when he could flee to another safe house now: free, out of custody, one to go to."""

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import simpy
 
 from sim.core.streams import Stream
+from sim.model.loop import Timer, call_at
 
 
 class HazardClock:
@@ -50,7 +51,7 @@ class HazardClock:
         self._need = stream.exp1()
         self._rate = 0.0
         self._since = env.now
-        self._pending: simpy.Event | None = None
+        self._pending: Timer | None = None
         self._due = float("inf")  # when the pending timer rings
         self._target = float("inf")  # when the integrated rate reaches the threshold
 
@@ -71,11 +72,9 @@ class HazardClock:
         self._set(self._target)
 
     def _set(self, at: float) -> None:
-        pending = self.env.timeout(at - self.env.now)
-        pending.callbacks.append(self._ring)
-        self._pending, self._due = pending, at
+        self._pending, self._due = call_at(self.env, at - self.env.now, self._ring), at
 
-    def _ring(self, event: simpy.Event) -> None:
+    def _ring(self, event: Timer) -> None:
         if event is not self._pending:
             return  # superseded by an earlier timer
         due = self._due

@@ -20,6 +20,7 @@ from sim.model.decisions import Decisions
 from sim.model.events import Events, Keeper
 from sim.model.fugitive import Fugitive
 from sim.model.language import LanguageDesk
+from sim.model.loop import call_at, run_until
 from sim.model.noise import NoiseDraw, bulk_lines, draw
 from sim.model.observe import Observations, Seen
 from sim.model.plan import Plan, plan_of
@@ -218,8 +219,8 @@ class Model:
         for travelling in self.travelling:
             travelling.start()
         self.events.schedule()
-        env.timeout(self.scenario.horizon).callbacks.append(self._horizon)
-        env.run(until=self.done)
+        call_at(env, self.scenario.horizon, self._horizon)
+        run_until(env, self.done)
         self._close()
         return build_record(
             self.replication,

@@ -26,6 +26,7 @@ from sim.model.context import Context, Service
 from sim.model.fugitive import Fugitive
 from sim.model.grounds import DETAIN, NONE, REPORT
 from sim.model.hazard import HazardClock
+from sim.model.loop import call_at
 from sim.model.noise import NoiseTip, Travelling
 from sim.model.observe import Seen
 from sim.model.tip import Tip
@@ -84,7 +85,7 @@ class Source:
         else:  # a source blind to where he is still falls silent while he is held
             self.fugitive.on_custody(clock.update)
         for edge in self.window.edges():
-            self.ctx.env.timeout(edge).callbacks.append(lambda _e: clock.update())
+            call_at(self.ctx.env, edge, lambda _e: clock.update())
         clock.update()
 
     def rate_now(self) -> float:
@@ -192,7 +193,7 @@ class InterceptSource(Source):
         lag = self.spec.lag.sample(self.what)
         name = agency.write_name(self.fugitive.spec.name)
         tip = self.new_tip("intercept", place, house, name, right, agency.language)
-        self.ctx.env.timeout(lag).callbacks.append(lambda _e: agency.receive(tip))
+        call_at(self.ctx.env, lag, lambda _e: agency.receive(tip))
 
 
 class StopSource(PlaceSource):
@@ -242,7 +243,7 @@ class TravellingNoise:
     def _schedule(self) -> None:
         if self._next < len(self.tips):
             at = self.tips.at[self._next]
-            self.ctx.env.timeout(at - self.ctx.env.now).callbacks.append(self._arrive)
+            call_at(self.ctx.env, at - self.ctx.env.now, self._arrive)
 
     def _arrive(self, _event: object) -> None:
         tip = self.tips.tip(self._next)
