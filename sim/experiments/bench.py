@@ -53,7 +53,7 @@ import simpy
 
 from sim.experiments.executors import ProcessExecutor, SerialExecutor
 from sim.experiments.experiment import Experiment
-from sim.model.replication import Model
+from sim.model.replication import run_replication
 from sim.scenario import Scenario, load_scenario
 
 #: The scenario timed by default: the bundled brussels-2015 (sim/experiments/ is two levels down).
@@ -78,7 +78,7 @@ def bare_simpy_rate(events: int = 500_000) -> float:
 
 def model_rate(scenario: Scenario, runs: int, seed: int = 1) -> tuple[float, float]:
     """(replications, simpy events) per CPU second of the model in this process."""
-    Model(scenario, seed, runs).run()  # warm: the scenario's plan and the matchers' caches
+    run_replication(scenario, seed, runs)  # warm: the scenario's plan and the matchers' caches
     elapsed, events = _timed(scenario, seed, range(runs))
     return runs / elapsed, events / elapsed
 
@@ -88,7 +88,7 @@ def _timed(scenario: Scenario, seed: int, replications: range) -> tuple[float, i
     events = 0
     started = time.process_time()
     for replication in replications:
-        events += int(Model(scenario, seed, replication).run()["sim_events"])
+        events += int(run_replication(scenario, seed, replication)["sim_events"])
     return time.process_time() - started, events
 
 
@@ -145,7 +145,7 @@ def rounds(scenario: Scenario, runs: int, count: int = 10, seed: int = 1) -> Rou
     ratio of two measurements taken a second apart is steadier than one of two taken a minute
     apart.
     """
-    Model(scenario, seed, runs).run()  # warm: the scenario's plan and the matchers' caches
+    run_replication(scenario, seed, runs)  # warm: the scenario's plan and the matchers' caches
     count = max(1, min(count, runs))
     bounds = [k * runs // count for k in range(count + 1)]
     sizes, seconds, events, bare = [], [], [], []

@@ -25,11 +25,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.core.collector import collector_paused
 from sim.experiments.capacity import capacity, cores
 from sim.experiments.observing import Observer
 from sim.experiments.workers import start_worker
 from sim.model.record import Record
-from sim.model.replication import Model
+from sim.model.replication import run_replication
 from sim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -69,14 +70,17 @@ def run_batch(batch: Batch) -> tuple[Batch, list[Record]]:
     """Run the replications of a batch (in whatever process this is)."""
     if batch.observer is not None:
         observe = batch.observer.observe
-        return batch, [observe(batch.scenario, batch.seed, r) for r in batch.replications]
-    records = [Model(batch.scenario, batch.seed, r).run() for r in batch.replications]
-    return batch, records
+        observed = []
+        for r in batch.replications:
+            with collector_paused():
+                observed.append(observe(batch.scenario, batch.seed, r))
+        return batch, observed
+    return batch, [run_replication(batch.scenario, batch.seed, r) for r in batch.replications]
 
 
 def _warm(scenario: Scenario, pause: float) -> int:
     """A worker's first replication (imports, caches), then a pause so each worker takes one."""
-    Model(scenario, 0, 0).run()
+    run_replication(scenario, 0, 0)
     time.sleep(pause)
     return os.getpid()
 
