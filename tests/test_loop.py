@@ -6,22 +6,42 @@ import pytest
 import simpy
 
 from sim.core.streams import Stream
-from sim.model.loop import call_at, run_until
+from sim.model.loop import Waits, call_at, run_until, start
 
 
-def busy_world(env: simpy.Environment, timers: bool, log: list[tuple[float, str]]) -> simpy.Event:
+def busy_world(
+    env: simpy.Environment, timers: bool, log: list[tuple[float, str]], lean: bool = False
+) -> simpy.Event:
     """Processes, interrupts and call-back timers (``call_at`` or simpy timeouts) in one run.
+
+    With ``lean``, the walkers (processes that only wait for time) run as timed processes
+    (``start``); otherwise as simpy processes yielding timeouts.
 
     Returns the event that ends the run (succeeded by a process half-way through).
     """
     u = Stream(7, 0, "loop test").uniform
     done = env.event()
 
+    def walk(label: str, steps: int) -> Waits:
+        log.append((env.now, f"{label} starts"))
+        for step in range(steps):  # some walkers never wait, some wait no time
+            yield (0.0, 0.5, u() * 2)[int(u() * 3)]
+            log.append((env.now, f"{label}.{step}"))
+
+    def walker(label: str) -> None:
+        steps = walk(label, int(u() * 4))
+        if lean:
+            start(env, steps)
+        else:
+            env.process(env.timeout(delay) for delay in steps)
+
     def later(delay: float, label: str) -> None:
         def ring(_event: object) -> None:
             log.append((env.now, label))
             if u() < 0.3:  # timers set timers, at ties too
                 later((0.0, 0.5, u())[int(u() * 3)], label + "+")
+            if u() < 0.3:  # and start walkers
+                walker(label + " walker")
 
         if timers:
             call_at(env, delay, ring)
@@ -36,6 +56,8 @@ def busy_world(env: simpy.Environment, timers: bool, log: list[tuple[float, str]
                 log.append((env.now, f"w{k} interrupted"))
             log.append((env.now, f"w{k}.{step}"))
             later(u() * 2, f"t{k}.{step}")
+            if step % 2:
+                walker(f"v{k}.{step}")
 
     workers = [env.process(worker(k)) for k in range(5)]
 
@@ -50,15 +72,16 @@ def busy_world(env: simpy.Environment, timers: bool, log: list[tuple[float, str]
     return done
 
 
-@pytest.mark.parametrize("timers", [False, True])
-def test_run_until_processes_the_events_simpy_would_in_its_order(timers: bool) -> None:
+@pytest.mark.parametrize(("timers", "lean"), [(False, False), (True, False), (True, True)])
+def test_run_until_processes_the_events_simpy_would_in_its_order(timers: bool, lean: bool) -> None:
     simpy_log: list[tuple[float, str]] = []
     env = simpy.Environment()
-    env.run(until=busy_world(env, timers, simpy_log))
+    env.run(until=busy_world(env, False, simpy_log))
     ours_log: list[tuple[float, str]] = []
     ours = simpy.Environment()
-    run_until(ours, busy_world(ours, timers, ours_log))
-    assert ours_log == simpy_log and len(simpy_log) > 40
+    run_until(ours, busy_world(ours, timers, ours_log, lean))
+    assert ours_log == simpy_log and len(simpy_log) > 60
+    assert sum("walker" in line or line.startswith("v") for _t, line in simpy_log) > 20
     assert ours.now == env.now
     assert next(ours._eid) == next(env._eid)  # the same events scheduled, as a record counts them
 
@@ -96,3 +119,26 @@ def test_a_run_whose_end_never_comes_says_so() -> None:
 def test_a_negative_delay_is_refused() -> None:
     with pytest.raises(ValueError, match="Negative delay"):
         call_at(simpy.Environment(), -0.5, lambda _e: None)
+
+
+def test_a_timed_process_refuses_a_negative_wait_and_raises_its_own_failure_at_once() -> None:
+    env = simpy.Environment()
+
+    def back_in_time() -> Waits:
+        yield 1.0
+        yield -0.5
+
+    start(env, back_in_time())
+    with pytest.raises(ValueError, match="Negative delay"):
+        run_until(env, env.event())
+    assert env.now == 1.0
+
+    def breaks() -> Waits:
+        yield 2.0
+        raise KeyError("the registry is gone")
+
+    env = simpy.Environment()
+    start(env, breaks())
+    with pytest.raises(KeyError, match="the registry is gone"):
+        run_until(env, env.event())
+    assert env.now == 2.0

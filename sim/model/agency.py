@@ -22,10 +22,7 @@ already drawn from their source's streams (:mod:`sim.model.noise`).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Generator
 from typing import Protocol
-
-import simpy
 
 from sim.core.clock import WorkingHours
 from sim.core.streams import Stream
@@ -34,6 +31,7 @@ from sim.model.context import Context
 from sim.model.database import Database
 from sim.model.desk import BulkLine, Desk
 from sim.model.grounds import DETAIN, NONE, REPORT, Ground
+from sim.model.loop import Waits, start
 from sim.model.noise import NoiseTip
 from sim.model.observe import Seen
 from sim.model.raid import RaidOffice
@@ -272,7 +270,7 @@ class Agency:
         """A copy of a tip reaches this agency (once per original tip; repeats add nothing)."""
         if self._repeat(tip):
             return
-        self.env.process(self._visit(tip, None))
+        start(self.env, self._visit(tip, None))
 
     def receive_noise(self, noise: NoiseTip) -> None:
         """A false tip that will be believed (or must be checked on arrival) reaches the agency.
@@ -284,7 +282,7 @@ class Agency:
         """
         ctx = self.ctx
         if self._escalation is not None:  # the name is checked on arrival: the whole visit
-            self.env.process(self._visit(self._noise_tip(noise), noise))
+            start(self.env, self._visit(self._noise_tip(noise), noise))
             return
         _start, done = self.desk.admit(self.env.now, noise.triage)
         name = self.write_name(noise.heard) if noise.heard is not None else None
@@ -299,7 +297,7 @@ class Agency:
             return
         tip = self._noise_tip(noise, name)
         tip.waits(Fate.AWAITING_TRIAGE)
-        self.env.process(self._after_triage(tip, noise, done))
+        start(self.env, self._after_triage(tip, noise, done))
 
     def _noise_tip(self, noise: NoiseTip, written: str | None = None) -> Tip:
         """The false tip as a :class:`Tip`, counted and (when tracing) logged as it arrives."""
@@ -327,7 +325,7 @@ class Agency:
             ctx.seen.log(Seen.ARRIVED, tip, self.name)
         return False
 
-    def _visit(self, tip: Tip, drawn: NoiseTip | None) -> Generator[simpy.Event, object, None]:
+    def _visit(self, tip: Tip, drawn: NoiseTip | None) -> Waits:
         """The tip's passage through this agency, in the order DESIGN.md §2.3 tells it."""
         env = self.env
         if self._escalation is not None:
@@ -345,12 +343,10 @@ class Agency:
         _start, done = self.desk.admit(env.now, triage)  # office hours, the line, the triage
         yield from self._after_triage(tip, drawn, done)
 
-    def _after_triage(
-        self, tip: Tip, drawn: NoiseTip | None, done: float
-    ) -> Generator[simpy.Event, object, None]:
+    def _after_triage(self, tip: Tip, drawn: NoiseTip | None, done: float) -> Waits:
         """From the end of triage (at ``done``): the verdict, identification, then acting on it."""
         env = self.env
-        yield env.timeout(done - env.now)
+        yield done - env.now
         if not self._kept(tip, drawn):
             return
         if self.decisions is not None:  # it may enter him as wanted on what the tip says
@@ -362,7 +358,7 @@ class Agency:
             if found is not None:
                 delay, ground = found
                 if delay:  # a hit/no-hit answer: the owner sends the record's content later
-                    yield env.timeout(delay)
+                    yield delay
                 identified = max(identified, ground)
         self._act(tip, identified)
 

@@ -5,6 +5,9 @@ their time comes (a false tip arriving, a hazard clock ringing, a message delive
 fail and no process waits on them. :func:`call_at` puts such a timer on simpy's heap as a bare
 entry, the way :class:`simpy.Timeout` would put it there (same time, priority and event id, so
 the order of events, and every record, is unchanged) but without building an event.
+:func:`start` runs a process that only ever waits for time (a tip's visit to an agency, a
+search's warrant and preparation) the same way: a generator that yields the hours it waits next,
+scheduled exactly as simpy schedules a process and its timeouts, without the events.
 :func:`run_until` is :meth:`simpy.Environment.run` with an event as ``until``, as one loop.
 
 Both read simpy's heap (``Environment._queue``, ``_now``, ``_eid``): the layout every simpy 4
@@ -13,12 +16,15 @@ release keeps, and ``tests/test_loop.py`` checks them against simpy's own run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from heapq import heappop, heappush
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL
+from simpy.events import NORMAL, URGENT
+
+#: A process that only ever waits for time: it yields the hours it waits next, and ends.
+Waits = Generator[float, None, None]
 
 
 class Timer:
@@ -50,6 +56,47 @@ def call_at(env: simpy.Environment, delay: float, callback: Callable[[Any], obje
     queue: list[Any] = env._queue
     heappush(queue, (env._now + delay, NORMAL, next(env._eid), timer))
     return timer
+
+
+class TimedProcess:
+    """A process that only waits for time, driven from the heap as simpy drives a process.
+
+    simpy starts a process with an urgent event at the present moment, puts a timeout on the
+    heap for each wait, and schedules the process itself as an event when it ends. This does the
+    same with one heap entry (itself, put back for each wait) and takes the ended process's event
+    id without the event, which nothing waits on: the same order of events and the same count.
+    An exception in the generator is raised at once (simpy would raise it when the failed
+    process's event came up, at the same moment).
+    """
+
+    __slots__ = ("_again", "_env", "_next", "_ok", "callbacks")
+
+    def __init__(self, env: simpy.Environment, waits: Waits) -> None:
+        self._env = env
+        self._next = waits.__next__
+        self._ok = True  # what simpy's loop checks after the callbacks
+        self._again: list[Callable[[Any], object]] = [self._resume]
+        self.callbacks: list[Callable[[Any], object]] | None = self._again
+        queue: list[Any] = env._queue
+        heappush(queue, (env._now, URGENT, next(env._eid), self))
+
+    def _resume(self, _entry: object) -> None:
+        env = self._env
+        try:
+            delay = self._next()
+        except StopIteration:
+            next(env._eid)  # simpy schedules the ended process as an event: its id is taken
+            return
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        self.callbacks = self._again
+        queue: list[Any] = env._queue
+        heappush(queue, (env._now + delay, NORMAL, next(env._eid), self))
+
+
+def start(env: simpy.Environment, waits: Waits) -> TimedProcess:
+    """Run ``waits`` as a process: ``env.process`` of a generator yielding hours, not timeouts."""
+    return TimedProcess(env, waits)
 
 
 def run_until(env: simpy.Environment, until: simpy.Event) -> None:

@@ -14,16 +14,15 @@ Randomness: ``raids.warrant``, ``raids.preparation`` and ``raids.escape``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import Protocol
-
-import simpy
 
 from sim.core.distributions import Dist
 from sim.model.context import Context
 from sim.model.curfew import NightRule
 from sim.model.desk import Desk
 from sim.model.fugitive import Fugitive
+from sim.model.loop import Waits, start
 from sim.model.observe import Seen
 from sim.model.tip import Fate, Tip
 from sim.scenario.schema import Raids as RaidsSpec
@@ -125,19 +124,17 @@ class RaidOffice:
         raid = Raid(agency, tip, ctx.now)
         self.pending[key] = raid
         ctx.seen.note(Seen.RAID_PLANNED, tip, agency.name, detail=raid.address)
-        ctx.env.process(self._carry_out(raid, key))
+        start(ctx.env, self._carry_out(raid, key))
 
-    def _carry_out(
-        self, raid: Raid, key: tuple[str, str | None]
-    ) -> Generator[simpy.Event, object, None]:
+    def _carry_out(self, raid: Raid, key: tuple[str, str | None]) -> Waits:
         """Warrant, team, preparation, the night rule, then the search."""
         env = self.ctx.env
         warrant = self.spec.warrant.delay.sample(self.warrants)
         if self.judge is not None:  # the judge's staff sign in office hours, in turn
             _start, signed = self.judge.admit(env.now, warrant, counted=False)
-            yield env.timeout(signed - env.now)
+            yield signed - env.now
         elif warrant > 0:
-            yield env.timeout(warrant)
+            yield warrant
         teams = raid.agency.raid_teams
         if teams is None:  # only an agency with raid teams plans a search
             raise ValueError(f"{raid.agency.name} has no raid teams to search with")
@@ -146,9 +143,9 @@ class RaidOffice:
         timing = _Timing(raid.agency.raid_prep.sample(self.preparations), self.night_rule)
         teams.hold(env.now, lambda start: timing.busy(start, raid.agency.raid_duration))
         if timing.wait > 0:
-            yield env.timeout(timing.ready - env.now)
+            yield timing.ready - env.now
             self._defer(raid, timing.wait)
-        yield env.timeout(timing.ready + timing.wait - env.now)
+        yield timing.ready + timing.wait - env.now
         del self.pending[key]
         self._search(raid)
 
