@@ -54,12 +54,14 @@ class Readers:
         escalates: whether each service checks wanted names on arrival.
         groups: the distinct triage-time distributions, each with the services that use it
             (services often share one: one inversion per distribution).
+        group_of: each service's position in ``groups``.
     """
 
     forget: np.ndarray
     believe: np.ndarray
     escalates: np.ndarray
     groups: tuple[tuple[Dist, tuple[int, ...]], ...]
+    group_of: np.ndarray
 
     @classmethod
     def of(cls, readers: Sequence[Reader]) -> Readers:
@@ -72,6 +74,7 @@ class Readers:
             believe=np.array([r.believe_false for r in readers], dtype=float),
             escalates=np.array([r.escalates for r in readers], dtype=bool),
             groups=tuple((dist, tuple(members)) for dist, members in groups.items()),
+            group_of=np.array([list(groups).index(r.triage) for r in readers], dtype=np.intp),
         )
 
 
@@ -196,10 +199,10 @@ def draw(plan: NoisePlan, readers: Readers, streams: Streams) -> NoiseDraw:
     # The tips that stay, grouped by agency (a stable sort keeps each agency's in arrival order).
     stays = np.flatnonzero(~travels)
     stays = stays[agency[stays].argsort(kind="stable")]
-    told, first = np.unique(agency[stays], return_index=True)
-    bounds = np.append(first, len(stays)).tolist()  # agency k's tips: bounds[k] to bounds[k+1]
-    for k, a in enumerate(told.tolist()):
-        mine = stays[bounds[k] : bounds[k + 1]]
+    counts = np.bincount(agency[stays], minlength=len(readers.forget))
+    ends = counts.cumsum().tolist()  # agency a's tips: ends[a] - counts[a] to ends[a]
+    for a in np.flatnonzero(counts).tolist():
+        mine = stays[ends[a] - int(counts[a]) : ends[a]]
         bulk[a] = (arrivals[mine], triage[mine], verdict[mine], plan.place_ids[place[mine]])
     travelling = _travelling(
         plan, np.flatnonzero(travels), arrivals, agency, place, named, other, who, triage, triage_u
@@ -240,10 +243,11 @@ def _triage(
     if len(readers.groups) == 1:  # one distribution for all: no need to sort tips by service
         return readers.groups[0][0].quantiles(u[:, 0]), verdict, readers.escalates[agency]
     triage = np.zeros(len(agency))
-    for dist, members in readers.groups:
-        mine = agency == members[0] if len(members) == 1 else np.isin(agency, members)
-        if mine.any():
-            triage[mine] = dist.quantiles(u[mine, 0])
+    group = readers.group_of[agency]
+    groups = readers.groups
+    for k in np.flatnonzero(np.bincount(group, minlength=len(groups))).tolist():
+        mine = group == k
+        triage[mine] = groups[k][0].quantiles(u[mine, 0])
     return triage, verdict, readers.escalates[agency]
 
 
