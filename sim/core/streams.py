@@ -85,13 +85,12 @@ class Stream:
     cheapest call Python offers on the per-tip path. Nothing is computed until the first draw.
     """
 
-    __slots__ = ("_next", "_state", "name", "replication", "seed", "uniform")
+    __slots__ = ("_next", "name", "replication", "seed", "uniform")
 
     def __init__(self, seed: int, replication: int, name: str) -> None:
         self.seed = seed
         self.replication = replication
         self.name = name
-        self._state: dict[str, Any] | None = None
         self._next: Callable[[], float] | None = None
         # A stream that is never drawn from costs next to nothing: the generator is made at the
         # first draw, which then puts its ``__next__`` in place of this method.
@@ -104,7 +103,7 @@ class Stream:
         return self._next()
 
     def _numbers(self) -> Iterator[float]:
-        state = self._state = initial_state(self.seed, self.replication, self.name)
+        state = initial_state(self.seed, self.replication, self.name)
         size, drawn = _BLOCK, 0
         while True:
             block = draw_block(state, size, drawn)

@@ -52,29 +52,29 @@ class Readers:
         forget: each service's chance of forgetting a dossier.
         believe: each service's chance of believing a false tip.
         escalates: whether each service checks wanted names on arrival.
-        groups: the distinct triage-time distributions, each with the services that use it
-            (services often share one: one inversion per distribution).
-        group_of: each service's position in ``groups``.
+        triage: the distinct triage-time distributions (services often share one: one
+            inversion per distribution).
+        group_of: each service's distribution, as its position in ``triage``.
     """
 
     forget: np.ndarray
     believe: np.ndarray
     escalates: np.ndarray
-    groups: tuple[tuple[Dist, tuple[int, ...]], ...]
+    triage: tuple[Dist, ...]
     group_of: np.ndarray
 
     @classmethod
     def of(cls, readers: Sequence[Reader]) -> Readers:
         """The table of ``readers`` (one per agency, in agency order)."""
-        groups: dict[Dist, list[int]] = {}
-        for a, reader in enumerate(readers):
-            groups.setdefault(reader.triage, []).append(a)
+        distinct: dict[Dist, int] = {}
+        for reader in readers:
+            distinct.setdefault(reader.triage, len(distinct))
         return cls(
             forget=np.array([r.forget for r in readers], dtype=float),
             believe=np.array([r.believe_false for r in readers], dtype=float),
             escalates=np.array([r.escalates for r in readers], dtype=bool),
-            groups=tuple((dist, tuple(members)) for dist, members in groups.items()),
-            group_of=np.array([list(groups).index(r.triage) for r in readers], dtype=np.intp),
+            triage=tuple(distinct),
+            group_of=np.array([distinct[r.triage] for r in readers], dtype=np.intp),
         )
 
 
@@ -240,14 +240,14 @@ def _triage(
     forgot = u[:, 1] < readers.forget[agency]
     dismissed = ~forgot & (u[:, 2] >= readers.believe[agency])
     verdict = np.where(forgot, FORGOT, np.where(dismissed, DISMISSED, KEPT)).astype(np.int8)
-    if len(readers.groups) == 1:  # one distribution for all: no need to sort tips by service
-        return readers.groups[0][0].quantiles(u[:, 0]), verdict, readers.escalates[agency]
+    dists = readers.triage
+    if len(dists) == 1:  # one distribution for all: no need to sort tips by service
+        return dists[0].quantiles(u[:, 0]), verdict, readers.escalates[agency]
     triage = np.zeros(len(agency))
     group = readers.group_of[agency]
-    groups = readers.groups
-    for k in np.flatnonzero(np.bincount(group, minlength=len(groups))).tolist():
+    for k in np.flatnonzero(np.bincount(group, minlength=len(dists))).tolist():
         mine = group == k
-        triage[mine] = groups[k][0].quantiles(u[mine, 0])
+        triage[mine] = dists[k].quantiles(u[mine, 0])
     return triage, verdict, readers.escalates[agency]
 
 
