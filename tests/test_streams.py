@@ -100,3 +100,23 @@ def test_uniforms_are_uniform():
     assert values.min() >= 0.0 and values.max() < 1.0
     assert abs(values.mean() - 0.5) < 0.01
     assert abs(values.var() - 1 / 12) < 0.003
+
+
+def test_states_loaded_directly_and_through_numpys_setter_give_the_same_numbers(monkeypatch):
+    from sim.core import streams
+
+    # On this machine the direct loader must be in use (else the speed figures are not its own).
+    assert streams._load is not streams._through_setter
+    direct = draws(Streams(4, 6).stream("both ways"), 3_000)
+    monkeypatch.setattr(streams, "_load", streams._through_setter)
+    assert draws(Streams(4, 6).stream("both ways"), 3_000) == direct
+
+
+def test_initial_bytes_are_the_initial_state():
+    from sim.core.streams import initial_bytes
+
+    raw = initial_bytes(3, 1, "x")
+    state = initial_state(3, 1, "x")["state"]
+    assert int.from_bytes(raw[:16], "little") == state["state"]
+    assert int.from_bytes(raw[16:], "little") == state["inc"]
+    assert state["inc"] % 2 == 1

@@ -10,17 +10,24 @@ whose 128-bit state and 128-bit increment are the 32 bytes of a BLAKE2b digest o
   name (common random numbers), so comparing them is a paired comparison.
 
 Why not one ``SeedSequence`` per stream: building one (and a PCG64 from it) costs about 25 µs, and
-a replication opens some forty streams; a keyed hash gives each stream an independent state just
-as well for about 2 µs. All streams of a process share one PCG64 object: before each block a
+a replication opens some seventy streams; a keyed hash gives each stream an independent state just
+as well for about 1 µs. All streams of a process share one PCG64 object: before each block a
 stream loads its initial state into it and, for a refill, advances it past the numbers the stream
 has drawn already (PCG64 jumps ahead in a few steps, and a double takes one 64-bit output), so
 streams interleave freely (and two replications may even run side by side in one process).
-Reading the state back after each block, as the streams did until 2026-12-02, cost more than
-drawing the block; most streams never need a second one.
+
+Loading a state through numpy's ``state`` setter (a dictionary of two 128-bit integers, checked
+and split into words) costs more than drawing 64 numbers. The 32 bytes of a PCG64 state (128-bit
+state, then 128-bit increment, little-endian, as numpy keeps them on this machine) are written
+straight into the bit generator's memory instead, at the address numpy publishes for low-level use
+(``PCG64.ctypes.state_address``). Whether that layout holds is checked once at import, by loading
+a state both ways and comparing what follows; where it does not, every load goes through the
+setter, with the same numbers.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import math
 from bisect import bisect_right
@@ -33,7 +40,7 @@ import numpy as np
 _BLOCK = 64  # first refill; doubles up to _MAX_BLOCK for busy streams
 _MAX_BLOCK = 4096
 
-# The one bit generator of this process; its state is loaded from a stream before each block.
+# The one bit generator of this process; a stream's state is loaded into it before each block.
 _BITS = np.random.PCG64(0)
 _DRAW = np.random.Generator(_BITS).random
 
@@ -53,26 +60,84 @@ def seed_sequence(seed: int, replication: int, name: str) -> np.random.SeedSeque
     return np.random.SeedSequence(entropy=seed, spawn_key=(replication, *stable_hash(name)))
 
 
-def initial_state(seed: int, replication: int, name: str) -> dict[str, Any]:
-    """The PCG64 state that starts stream ``name`` of replication ``replication`` under ``seed``."""
+def initial_bytes(seed: int, replication: int, name: str) -> bytes:
+    """The 32 bytes that start stream ``name``: its PCG64 state, then its (odd) increment.
+
+    Both are 128-bit little-endian integers taken from a keyed BLAKE2b digest of the triple.
+    """
     key = f"{seed}:{replication}:{name}".encode()
-    digest = hashlib.blake2b(key, digest_size=32, person=b"sim.streams").digest()
-    state = int.from_bytes(digest[:16], "little")
-    increment = int.from_bytes(digest[16:], "little") | 1  # PCG needs an odd increment
+    digest = bytearray(hashlib.blake2b(key, digest_size=32, person=b"sim.streams").digest())
+    digest[16] |= 1  # PCG needs an odd increment (its lowest bit is in the first byte)
+    return bytes(digest)
+
+
+def state_of(raw: bytes) -> dict[str, Any]:
+    """The state dictionary numpy's PCG64 takes, for the 32 bytes of :func:`initial_bytes`."""
     return {
         "bit_generator": "PCG64",
-        "state": {"state": state, "inc": increment},
+        "state": {
+            "state": int.from_bytes(raw[:16], "little"),
+            "inc": int.from_bytes(raw[16:], "little"),
+        },
         "has_uint32": 0,
         "uinteger": 0,
     }
 
 
-def draw_block(state: dict[str, Any], size: int, skip: int = 0) -> np.ndarray:
-    """``size`` uniforms in [0, 1) of the stream starting at ``state``, after its first ``skip``."""
-    bits: Any = _BITS  # numpy types its state as a TypedDict; a stream keeps it as a plain dict
-    bits.state = state
+def initial_state(seed: int, replication: int, name: str) -> dict[str, Any]:
+    """The PCG64 state that starts stream ``name`` of replication ``replication`` under ``seed``."""
+    return state_of(initial_bytes(seed, replication, name))
+
+
+def _through_setter(raw: bytes) -> None:
+    bits: Any = _BITS  # numpy types its state as a TypedDict
+    bits.state = state_of(raw)
+
+
+def _direct_loader() -> Callable[[bytes], None] | None:
+    """A loader that writes a state straight into the bit generator; None if it would be wrong.
+
+    ``state_address`` points at numpy's ``pcg64_state``, whose first member points at the
+    generator's 32 bytes of state and increment; both lie inside the bit generator object. The
+    loader is used only if those addresses are inside it, the bytes there are the state the
+    setter loaded, and numbers drawn after a direct load are those drawn after the setter's.
+    """
+    try:
+        inside = range(id(_BITS), id(_BITS) + type(_BITS).__basicsize__)
+        address = _BITS.ctypes.state_address
+        if address not in inside or address + 8 - 1 not in inside:
+            return None
+        target = ctypes.c_void_p.from_address(address).value or 0
+        if target not in inside or target + 32 - 1 not in inside:
+            return None
+        probe = initial_bytes(0, 0, "sim.streams: layout probe")
+        _through_setter(probe)
+        if ctypes.string_at(target, 32) != probe:
+            return None
+        memmove = ctypes.memmove
+
+        def load(raw: bytes) -> None:
+            memmove(target, raw, 32)
+
+        _BITS.advance(3)  # a state with every word in use, and a draw to compare after it
+        expected = _DRAW(4).tolist()
+        load(probe)
+        _BITS.advance(3)
+        agrees = _DRAW(4).tolist() == expected
+    except (AttributeError, TypeError, ValueError, OSError):  # no ctypes view on this numpy
+        return None
+    return load if agrees else None
+
+
+#: Loads a stream's 32 bytes into the bit generator: directly where numpy's layout allows.
+_load: Callable[[bytes], None] = _direct_loader() or _through_setter
+
+
+def draw_block(raw: bytes, size: int, skip: int = 0) -> np.ndarray:
+    """``size`` uniforms in [0, 1) of the stream starting at ``raw``, after its first ``skip``."""
+    _load(raw)
     if skip:
-        bits.advance(skip)
+        _BITS.advance(skip)
     return _DRAW(size)
 
 
@@ -103,10 +168,10 @@ class Stream:
         return self._next()
 
     def _numbers(self) -> Iterator[float]:
-        state = initial_state(self.seed, self.replication, self.name)
+        raw = initial_bytes(self.seed, self.replication, self.name)
         size, drawn = _BLOCK, 0
         while True:
-            block = draw_block(state, size, drawn)
+            block = draw_block(raw, size, drawn)
             drawn += size
             yield from block.tolist()
             size = min(size * 2, _MAX_BLOCK)
@@ -136,16 +201,16 @@ class BlockStream:
     buffering: the noise sources draw a whole window's tips in a few arrays.
     """
 
-    __slots__ = ("_drawn", "_state", "name")
+    __slots__ = ("_drawn", "_raw", "name")
 
     def __init__(self, seed: int, replication: int, name: str) -> None:
         self.name = name
-        self._state = initial_state(seed, replication, name)
+        self._raw = initial_bytes(seed, replication, name)
         self._drawn = 0
 
     def take(self, size: int) -> np.ndarray:
         """The next ``size`` numbers of the stream."""
-        block = draw_block(self._state, size, self._drawn)
+        block = draw_block(self._raw, size, self._drawn)
         self._drawn += size
         return block
 
