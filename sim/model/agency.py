@@ -284,7 +284,7 @@ class Agency:
         if self._escalation is not None:  # the name is checked on arrival: the whole visit
             start(self.env, self._visit(self._noise_tip(noise), noise))
             return
-        _start, done = self.desk.admit(self.env.now, noise.triage)
+        _start, done = self.desk.admit(self.env._now, noise.triage)
         name = self.write_name(noise.heard) if noise.heard is not None else None
         if self._leads_nowhere(noise.place, name, done):
             tip = self._noise_tip(noise, name) if ctx.seen.tracing else None
@@ -302,7 +302,7 @@ class Agency:
     def _noise_tip(self, noise: NoiseTip, written: str | None = None) -> Tip:
         """The false tip as a :class:`Tip`, counted and (when tracing) logged as it arrives."""
         ctx = self.ctx
-        tip = ctx.tips.new("noise", ctx.env.now, noise.place, None, None, False, self.language)
+        tip = ctx.tips.new("noise", ctx.env._now, noise.place, None, None, False, self.language)
         ctx.seen.note(Seen.CREATED, tip, also=("tips_false",), detail="noise; true=False")
         if written is not None:
             tip.name = written
@@ -340,13 +340,13 @@ class Agency:
                 return
         tip.waits(Fate.AWAITING_TRIAGE)
         triage = drawn.triage if drawn else self.spec.triage_time.sample(self.triage_stream)
-        _start, done = self.desk.admit(env.now, triage)  # office hours, the line, the triage
+        _start, done = self.desk.admit(env._now, triage)  # office hours, the line, the triage
         yield from self._after_triage(tip, drawn, done)
 
     def _after_triage(self, tip: Tip, drawn: NoiseTip | None, done: float) -> Waits:
         """From the end of triage (at ``done``): the verdict, identification, then acting on it."""
         env = self.env
-        yield done - env.now
+        yield done - env._now
         if not self._kept(tip, drawn):
             return
         if self.decisions is not None:  # it may enter him as wanted on what the tip says
@@ -394,7 +394,7 @@ class Agency:
         if ``done`` came before it.
         """
         changes = self.register_changes
-        if changes and bisect_right(changes, self.env.now) != bisect_right(changes, done):
+        if changes and bisect_right(changes, self.env._now) != bisect_right(changes, done):
             return False
         if place in self._open_places or self._may_lead_on:
             return False

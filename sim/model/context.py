@@ -120,4 +120,4 @@ class Context:
     @property
     def now(self) -> float:
         """Model hours since the start."""
-        return self.env.now
+        return self.env._now

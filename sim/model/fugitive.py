@@ -138,7 +138,7 @@ class Fugitive:
                 continue
             at, act = self._next_plan()
             try:
-                yield env.timeout(at - env.now) if at < _NEVER else env.event()
+                yield env.timeout(at - env._now) if at < _NEVER else env.event()
             except simpy.Interrupt:
                 self._interrupted = False  # his plans changed: look at them again
                 continue
@@ -157,7 +157,7 @@ class Fugitive:
         self._arrive_leg(before[-1] if before else legs[0][1])
         for t, leg in legs:
             if t > 0:
-                yield env.timeout(t - env.now)
+                yield env.timeout(t - env._now)
                 if self.captured:
                     return
                 if self.in_custody:  # held: he takes the leg up when released
@@ -193,7 +193,7 @@ class Fugitive:
         return min(plans, key=lambda p: p[0])
 
     def _plan_move(self, delay: float, why: str) -> None:
-        self._move_at, self._move_why = self.env.now + delay, why
+        self._move_at, self._move_why = self.env._now + delay, why
 
     def _replan(self) -> None:
         """Something outside changed his plans: wake his life up to look at them again."""
@@ -208,7 +208,7 @@ class Fugitive:
     def _held(self) -> float | None:
         """When the watch on the address he is at ends (None: he is free to leave)."""
         until = self.watched.get(self.house or "")
-        return until if until is not None and self.env.now < until else None
+        return until if until is not None and self.env._now < until else None
 
     # --- moving -------------------------------------------------------------------------------
 
@@ -246,7 +246,7 @@ class Fugitive:
             self._outing_at = _NEVER
             return
         stream = self.outing_stream
-        at = self.env.now + stream.exp1() / outings.rate
+        at = self.env._now + stream.exp1() / outings.rate
         if outings.starts is not None:  # he goes out only in the evening hours, say
             at = self._within(at, outings.starts.starts_from, outings.starts.starts_until, stream)
         self._outing_at = at
@@ -270,7 +270,7 @@ class Fugitive:
         haunt = names[self._pick_outing([outings.haunts[n].weight for n in names])]
         self.visibility = outings.visibility
         self._arrive(outings.haunts[haunt].place, haunt, "went out")
-        self._back_at = self.env.now + outings.duration.sample(self.outing_stream)
+        self._back_at = self.env._now + outings.duration.sample(self.outing_stream)
 
     def _pick_outing(self, weights: list[float]) -> int:
         total = sum(weights) or 1.0
@@ -290,7 +290,7 @@ class Fugitive:
         self._plan_outing()
 
     def _arrive(self, place: str, house: str | None, why: str) -> None:
-        now = self.env.now
+        now = self.env._now
         if self.house is not None and house != self.house:
             self.left_at[self.house] = now
         moved = bool(self.path)
@@ -321,7 +321,7 @@ class Fugitive:
         if not self.alert_stream.chance(alert.probability):
             return
         delay = alert.delay.sample(self.alert_stream)
-        if self.env.now + delay < self._move_at:
+        if self.env._now + delay < self._move_at:
             self.ctx.seen.note(Seen.ALERTED, place=place)
             self._plan_move(delay, "alerted by a search nearby")
             self._replan()
@@ -351,7 +351,7 @@ class Fugitive:
         self._arrive(self.place, None, "taken into custody")
         for callback in self._custody_listeners:
             callback()
-        call_at(self.env, until - self.env.now, self._release)
+        call_at(self.env, until - self.env._now, self._release)
         if not self.on_itinerary:
             self._replan()
 
@@ -383,7 +383,7 @@ class Fugitive:
         """Watch ``address`` until model hour ``until`` (the search): see the module docstring."""
         self.watched[address] = max(until, self.watched.get(address, until))
         self._slip.update()
-        call_at(self.env, until - self.env.now, lambda _e: self._slip.update())
+        call_at(self.env, until - self.env._now, lambda _e: self._slip.update())
 
     def _can_flee(self) -> bool:
         """True when he could flee to another safe house now: free, out of custody, one to go to."""

@@ -50,7 +50,7 @@ class HazardClock:
         self._fire = fire
         self._need = stream.exp1()
         self._rate = 0.0
-        self._since = env.now
+        self._since = env._now
         self._pending: Timer | None = None
         self._due = float("inf")  # when the pending timer rings
         self._target = float("inf")  # when the integrated rate reaches the threshold
@@ -62,7 +62,7 @@ class HazardClock:
         rings early (the rate fell meanwhile) it only sets a timer for the firing time. So a
         fugitive who goes indoors and out again leaves no trail of dead timers in the queue.
         """
-        now = self.env.now
+        now = self.env._now
         self._need = max(self._need - self._rate * (now - self._since), 0.0)
         self._since = now
         self._rate = rate = self._rate_now()
@@ -72,7 +72,7 @@ class HazardClock:
         self._set(self._target)
 
     def _set(self, at: float) -> None:
-        self._pending, self._due = call_at(self.env, at - self.env.now, self._ring), at
+        self._pending, self._due = call_at(self.env, at - self.env._now, self._ring), at
 
     def _ring(self, event: Timer) -> None:
         if event is not self._pending:
@@ -85,6 +85,6 @@ class HazardClock:
             self._set(self._target)
             return
         self._need = self.stream.exp1()
-        self._since = self.env.now
+        self._since = self.env._now
         self._fire()
         self.update()

@@ -58,7 +58,7 @@ class LanguageDesk:
     def _translate(self, tip: Tip, receiver: Receiver) -> Generator[simpy.Event, object, None]:
         """A message waits for the translators' office, a translator, and the translation."""
         env = self.ctx.env
-        arrived = env.now
+        arrived = env._now
         self.waiting[tip] = arrived
         tip.waits(Fate.AWAITING_TRANSLATION)
         if self.hours is not None:
@@ -70,7 +70,7 @@ class LanguageDesk:
             yield env.timeout(self.spec.translation_time.sample(self.stream))
         del self.waiting[tip]
         seen = self.ctx.seen
-        seen.hours("translation_wait_hours", env.now - arrived)
+        seen.hours("translation_wait_hours", env._now - arrived)
         seen.note(Seen.TRANSLATED, tip, receiver.name)
         self._read(tip, receiver, self.spec.misread_translated)
         tip.waits(Fate.AWAITING_TRIAGE)
@@ -101,5 +101,5 @@ class LanguageDesk:
 
     def close(self) -> None:
         """The run is over: add the waits still running (censored at the end)."""
-        now = self.ctx.env.now
+        now = self.ctx.env._now
         self.ctx.seen.hours("translation_wait_hours", sum(now - t for t in self.waiting.values()))

@@ -11,7 +11,9 @@ scheduled exactly as simpy schedules a process and its timeouts, without the eve
 :func:`run_until` is :meth:`simpy.Environment.run` with an event as ``until``, as one loop.
 
 Both read simpy's heap (``Environment._queue``, ``_now``, ``_eid``): the layout every simpy 4
-release keeps, and ``tests/test_loop.py`` checks them against simpy's own run.
+release keeps, and ``tests/test_loop.py`` checks them against simpy's own run. The model reads
+the clock as ``env._now`` too: ``env.now`` is a Python property, a function call per read in the
+compiled build, and a replication reads the clock some 1,400 times.
 """
 
 from __future__ import annotations

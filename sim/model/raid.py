@@ -131,8 +131,8 @@ class RaidOffice:
         env = self.ctx.env
         warrant = self.spec.warrant.delay.sample(self.warrants)
         if self.judge is not None:  # the judge's staff sign in office hours, in turn
-            _start, signed = self.judge.admit(env.now, warrant, counted=False)
-            yield signed - env.now
+            _start, signed = self.judge.admit(env._now, warrant, counted=False)
+            yield signed - env._now
         elif warrant > 0:
             yield warrant
         teams = raid.agency.raid_teams
@@ -141,11 +141,11 @@ class RaidOffice:
         # The first team free takes it, prepares, waits out the night ban if need be, searches
         # and stays busy for the search's duration: all known the moment it is taken.
         timing = _Timing(raid.agency.raid_prep.sample(self.preparations), self.night_rule)
-        teams.hold(env.now, lambda start: timing.busy(start, raid.agency.raid_duration))
+        teams.hold(env._now, lambda start: timing.busy(start, raid.agency.raid_duration))
         if timing.wait > 0:
-            yield timing.ready - env.now
+            yield timing.ready - env._now
             self._defer(raid, timing.wait)
-        yield timing.ready + timing.wait - env.now
+        yield timing.ready + timing.wait - env._now
         del self.pending[key]
         self._search(raid)
 

@@ -174,7 +174,7 @@ class Model:
         fugitive = self.fugitive
         if fugitive.captured or fugitive.in_custody:
             return
-        now = self.env.now
+        now = self.env._now
         hold = self._hold() if self.plan.detentions_end else None
         if hold is not None and now + hold < self.scenario.horizon:
             detail = f"{how}; held {hold:.1f}h" if self.ledger.tracing else ""
@@ -235,7 +235,7 @@ class Model:
 
     def _close(self) -> None:
         """The run is over: settle the books of what was handled without events."""
-        end = self.env.now
+        end = self.env._now
         seen = self.ledger
         counters = seen.counters
         for name, agency in self.agencies.items():

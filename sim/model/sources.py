@@ -148,7 +148,7 @@ class PlaceSource(Source):
     def rate_now(self) -> float:
         """The rate while he is in a covered place within the window."""
         fugitive = self.fugitive
-        if self.ctx.env.now in self.window and fugitive.place in self.places:
+        if self.ctx.env._now in self.window and fugitive.place in self.places:
             return self.rate * fugitive.visibility  # out at a haunt, he is easier to see
         return 0.0
 
@@ -184,7 +184,7 @@ class InterceptSource(Source):
         """The rate within the window (intercepts do not depend on the place), none in custody."""
         if self.fugitive.in_custody:
             return 0.0
-        return self.spec.rate if self.ctx.env.now in self.window else 0.0
+        return self.spec.rate if self.ctx.env._now in self.window else 0.0
 
     def fire(self) -> None:
         """Note his place now; the tip reaches the agency after the lag."""
@@ -243,7 +243,7 @@ class TravellingNoise:
     def _schedule(self) -> None:
         if self._next < len(self.tips):
             at = self.tips.at[self._next]
-            call_at(self.ctx.env, at - self.ctx.env.now, self._arrive)
+            call_at(self.ctx.env, at - self.ctx.env._now, self._arrive)
 
     def _arrive(self, _event: object) -> None:
         tip = self.tips.tip(self._next)
