@@ -141,6 +141,17 @@ def draw_block(raw: bytes, size: int, skip: int = 0) -> np.ndarray:
     return _DRAW(size)
 
 
+def _floats(block: np.ndarray) -> Iterator[float]:
+    """The block's numbers one by one, each made a Python float only when it is reached.
+
+    A view, not a list (``tolist``): most streams draw a few numbers of their first block, and
+    the collector has no list of floats to walk at the end of the replication.
+    """
+    array: Any = block  # numpy's type stubs do not declare arrays as buffers
+    view: Any = memoryview(array)
+    return iter(view)
+
+
 class Stream:
     """One named stream of uniform numbers in [0, 1), drawn in blocks for speed.
 
@@ -173,7 +184,7 @@ class Stream:
         while True:
             block = draw_block(raw, size, drawn)
             drawn += size
-            yield from block.tolist()
+            yield from _floats(block)
             size = min(size * 2, _MAX_BLOCK)
 
     def block(self, size: int) -> np.ndarray:
