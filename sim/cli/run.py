@@ -90,16 +90,16 @@ def run(
     """
     loaded = load_or_exit(scenario, sets)  # bad input is answered before the model is loaded
     from sim.experiments.experiment import PrecisionOutcome
-    from sim.experiments.runner import run as run_scenario
+    from sim.experiments.runner import run_tallied
     from sim.experiments.stats import half_width
-    from sim.outputs.figures import run_figures, tally_from_store, write_figures
+    from sim.outputs.figures import run_figures, write_figures
 
     name = folders.label(scenario, loaded, sets)
     folder = out or folders.folder(name)
     if not no_plots:
         check_folder(folder)
     with experiment_setup(jobs, executor, address, store, quiet, yes) as setup:
-        summary = run_scenario(
+        summary, tally = run_tallied(
             loaded,
             runs=first_runs(runs, precision, max_runs),
             seed=seed,
@@ -110,8 +110,7 @@ def run(
             progress=setup.progress,
             preflight=setup.preflight,
         )
-        plotted = not no_plots
-        tally = tally_from_store(setup.store, loaded, seed, summary.runs, name) if plotted else None
+        tally.scenario = name  # the figures name the scenario as the folder does
     if as_json:
         print(json.dumps(summary.to_dict(), allow_nan=False))
     else:
@@ -120,7 +119,7 @@ def run(
         width = half_width(summary.ci95)
         outcome = PrecisionOutcome(precision, width, summary.runs, max_runs)
         say_precision(outcome, "the capture probability", as_json)
-    if tally is not None:
+    if not no_plots:
         with writing("the plots", folder):
             paths = write_figures(run_figures(tally), folder)
         report_plots(paths, folder, as_json)

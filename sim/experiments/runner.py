@@ -44,13 +44,42 @@ def run(
     Returns:
         The summary: capture probability with its Wilson interval, median days, counter means.
     """
+    return run_tallied(
+        scenario,
+        runs,
+        seed,
+        precision=precision,
+        max_runs=max_runs,
+        store=store,
+        executor=executor,
+        progress=progress,
+        preflight=preflight,
+    )[0]
+
+
+def run_tallied(
+    scenario: Scenario,
+    runs: int = 1000,
+    seed: int = 0,
+    *,
+    precision: float | None = None,
+    max_runs: int = 100_000,
+    store: ResultsStore | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    preflight: Preflight | None = None,
+) -> tuple[Summary, Tally]:
+    """:func:`run`, and the tally the summary was made from (for figures: no second read).
+
+    Arguments as for :func:`run`.
+    """
     if runs < 1:
         raise ValueError(f"runs must be >= 1, got {runs}")
     experiment = Experiment(
         [scenario], seed, store, executor, progress, __version__, preflight=preflight
     )
     tallies = experiment.run(runs, precision, max_runs, _capture_half_width)
-    return experiment.summaries(tallies)[0]
+    return experiment.summaries(tallies)[0], tallies[0]
 
 
 def _capture_half_width(tallies: list[Tally]) -> float:
