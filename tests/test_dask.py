@@ -101,3 +101,32 @@ def test_a_calibration_on_dask_equals_one_process(cluster, tmp_path):
     )
     assert on_dask.to_dict() == one.to_dict()
     assert one.menus and one.predictive is not None
+
+
+BRUSSELS = Path(__file__).resolve().parents[1] / "scenarios" / "brussels-2015.yaml"
+
+
+def test_a_worker_running_batches_in_threads_gives_the_same_records(tmp_path):
+    # `dask worker` runs as many tasks at once as it has threads (all cores by default): the
+    # replications of one process then share its random bit generator.
+    import sys
+
+    scenario = load_scenario(BRUSSELS)
+    Experiment([scenario], 4, ResultsStore(tmp_path / "serial.sqlite")).ensure(24)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    try:
+        with (
+            distributed.LocalCluster(
+                n_workers=1, threads_per_worker=4, processes=False, dashboard_address=None
+            ) as local,
+            distributed.Client(local) as client,
+        ):
+            executor = DaskExecutor(client=client)
+            store = ResultsStore(tmp_path / "threads.sqlite")
+            Experiment([scenario], 4, store, executor).ensure(24)
+    finally:
+        sys.setswitchinterval(switch)
+    assert stored(tmp_path / "threads.sqlite", scenario, 4) == stored(
+        tmp_path / "serial.sqlite", scenario, 4
+    )

@@ -126,3 +126,24 @@ def test_a_stream_hands_out_python_floats():
     # A numpy scalar would compare equal but print differently in a record (np.float64(...)).
     stream = Streams(2, 0).stream("kinds")
     assert all(type(stream.uniform()) is float for _ in range(200))  # across a refill
+
+
+def test_streams_drawn_in_threads_at_once_keep_their_own_sequences():
+    # Threads share the one bit generator (a Dask worker runs batches in threads), and numpy
+    # lets go of the interpreter while it fills a block.
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    def numbers(k: int) -> list[float]:
+        blocks = Streams(12, k).blocks("threaded")
+        return [x for _ in range(40) for x in blocks.take(5_000).tolist()]
+
+    alone = [numbers(k) for k in range(4)]
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            together = list(pool.map(numbers, range(4)))
+    finally:
+        sys.setswitchinterval(switch)
+    assert together == alone

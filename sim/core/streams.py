@@ -14,7 +14,10 @@ a replication opens some seventy streams; a keyed hash gives each stream an inde
 as well for about 1 µs. All streams of a process share one PCG64 object: before each block a
 stream loads its initial state into it and, for a refill, advances it past the numbers the stream
 has drawn already (PCG64 jumps ahead in a few steps, and a double takes one 64-bit output), so
-streams interleave freely (and two replications may even run side by side in one process).
+streams interleave freely (and two replications may even run side by side in one process, in
+threads too: a lock keeps a block's load and draw together, since numpy lets go of the
+interpreter while it draws; until 2026-12-02 it did not, and replications run in threads, as a
+Dask worker with several threads runs them, drew each other's numbers).
 
 Loading a state through numpy's ``state`` setter (a dictionary of two 128-bit integers, checked
 and split into words) costs more than drawing 64 numbers. The 32 bytes of a PCG64 state (128-bit
@@ -30,6 +33,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import math
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from itertools import islice
@@ -133,12 +137,18 @@ def _direct_loader() -> Callable[[bytes], None] | None:
 _load: Callable[[bytes], None] = _direct_loader() or _through_setter
 
 
+#: Held from loading a stream's state to the end of its block: threads share the bit generator
+#: (a Dask worker runs batches in threads), and numpy lets go of the interpreter while it draws.
+_DRAWING = threading.Lock()
+
+
 def draw_block(raw: bytes, size: int, skip: int = 0) -> np.ndarray:
     """``size`` uniforms in [0, 1) of the stream starting at ``raw``, after its first ``skip``."""
-    _load(raw)
-    if skip:
-        _BITS.advance(skip)
-    return _DRAW(size)
+    with _DRAWING:
+        _load(raw)
+        if skip:
+            _BITS.advance(skip)
+        return _DRAW(size)
 
 
 def _floats(block: np.ndarray) -> Iterator[float]:
