@@ -118,7 +118,7 @@ def test_a_worker_running_batches_in_threads_gives_the_same_records(tmp_path):
     try:
         with (
             distributed.LocalCluster(
-                n_workers=1, threads_per_worker=4, processes=False, dashboard_address=None
+                n_workers=1, threads_per_worker=4, processes=False, dashboard_address=":0"
             ) as local,
             distributed.Client(local) as client,
         ):
