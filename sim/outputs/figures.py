@@ -20,7 +20,6 @@ from sim.analysis.exploration import Exploration
 from sim.analysis.losses import from_summary
 from sim.analysis.robustness import gains, rank_distribution
 from sim.experiments.compare import Comparison
-from sim.experiments.store import ResultsStore
 from sim.experiments.summary import Summary, Tally
 from sim.experiments.sweep import SweepPoint
 from sim.outputs.plots.counters import friction_counts
@@ -46,22 +45,6 @@ def provenance_of(summaries: Sequence[Summary]) -> Provenance:
     first = summaries[0]
     scenarios = tuple((s.scenario, s.scenario_hash) for s in summaries)
     return Provenance(scenarios, first.seed, runs=first.runs)
-
-
-def tally_from_store(
-    store: ResultsStore, scenario: Scenario, seed: int, runs: int, label: str | None = None
-) -> Tally:
-    """Fold replications 0..runs-1 of ``scenario`` kept in ``store`` into a tally.
-
-    ``label`` names the scenario in the tally (default: its own name).
-    """
-    key = scenario_hash(scenario)
-    tally = Tally(label or scenario.name, key, seed, scenario.horizon / 24)
-    for record in store.records(key, seed, below=runs):
-        tally.add(record)
-    if tally.runs != runs:
-        raise RuntimeError(f"{scenario.name}: {tally.runs} of {runs} replications in the store")
-    return tally
 
 
 def run_figures(tally: Tally) -> dict[str, Figure]:
