@@ -2,6 +2,8 @@
 
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,16 +42,51 @@ def test_batches_are_the_same_records_whichever_executor_runs_them(minimal):
     assert same[0] == same[1] == same[2]
 
 
-def test_one_and_two_processes_store_identical_records(minimal, tmp_path):
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_one_and_two_processes_store_identical_records(minimal, tmp_path, method):
     one, two = ResultsStore(tmp_path / "one.sqlite"), ResultsStore(tmp_path / "two.sqlite")
     Experiment([minimal], 9, one, SerialExecutor()).ensure(60)
-    pool = ProcessExecutor(2)
+    pool = ProcessExecutor(2, method=method)
     try:
         Experiment([minimal], 9, two, pool).ensure(60)
     finally:
         pool.close()
     assert records_of(one, minimal, 9) == records_of(two, minimal, 9)
     assert len(records_of(one, minimal, 9)) == 60
+
+
+START = """
+import signal, sys, threading
+from sim.experiments.executors import ProcessExecutor, start_method
+
+def handled():
+    return signal.getsignal(signal.SIGTERM) is signal.SIG_DFL, signal.getsignal(signal.SIGINT)
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: None)  # as the command's stop handler does
+    alone = start_method()
+    pool = ProcessExecutor(1)
+    in_worker = pool._pool.submit(handled).result()
+    pool.close()
+    busy = threading.Event()
+    other = threading.Thread(target=busy.wait)
+    other.start()
+    beside_a_thread = start_method()
+    busy.set()
+    other.join()
+    print(alone, pool.method, beside_a_thread, in_worker[0], in_worker[1] is signal.SIG_IGN)
+"""
+
+
+def test_pools_fork_only_while_alone_and_forked_workers_drop_the_parents_handlers(tmp_path):
+    """Fork on Linux with one thread, spawn beside another; SIGTERM ends a forked worker."""
+    script = tmp_path / "start.py"
+    script.write_text(START, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    alone = "fork" if sys.platform.startswith("linux") else "spawn"
+    assert done.stdout.split() == [alone, alone, "spawn", "True", "True"], done.stderr
 
 
 def test_rerun_reuses_the_store_and_computes_nothing(minimal, tmp_path):

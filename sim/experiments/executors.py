@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -104,16 +105,42 @@ class SerialExecutor:
         """Nothing to release."""
 
 
+def start_method() -> str:
+    """How a local pool starts its workers here: ``fork`` where that is safe, else ``spawn``.
+
+    A forked worker starts in milliseconds with everything the command has imported; a spawned
+    one starts a fresh interpreter and imports the model again (about a second on the project's
+    machine, paid by every run). Forking is safe only on Linux (macOS's system libraries are not
+    fork-safe, and Windows has no fork) and only while this process runs a single thread: a
+    thread holding a lock at the moment of the fork (a progress bar's, a Dask client's) would
+    leave that lock held forever in the worker. Otherwise workers are spawned.
+    """
+    if (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    ):
+        return "fork"
+    return "spawn"
+
+
 class ProcessExecutor:
-    """A local pool of worker processes (started with 'spawn': safe beside threads).
+    """A local pool of worker processes, forked where that is safe, else spawned.
 
     The workers die with this process however it ends (kill -9 included) and never hold its
-    standard streams (:mod:`sim.experiments.workers`).
+    standard streams (:mod:`sim.experiments.workers`). Forked workers are started at once, while
+    this process still has one thread (a progress bar started afterwards runs a thread of its
+    own); spawned ones start with the first batches.
+
+    Args:
+        jobs: worker processes.
+        method: ``"fork"`` or ``"spawn"``; default :func:`start_method`.
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, method: str | None = None) -> None:
         self.jobs = jobs
-        context = multiprocessing.get_context("spawn")
+        self.method = method or start_method()
+        context = multiprocessing.get_context(self.method)
         # The pool starts its workers from the thread that submits work: this one, in a command.
         on_main_thread = threading.current_thread() is threading.main_thread()
         self._pool = ProcessPoolExecutor(
@@ -122,6 +149,10 @@ class ProcessExecutor:
             initializer=start_worker,
             initargs=(os.getpid(), on_main_thread),
         )
+        if self.method == "fork":
+            # A forking pool forks all its workers at its first task, before its own threads
+            # start: a task now forks them while this process has only this thread.
+            self._pool.submit(os.getpid)
 
     def warm(self, scenario: Scenario, pause: float = 0.5) -> int:
         """Start every worker and run one replication of ``scenario`` on each; return how many.

@@ -6,7 +6,8 @@ batch, then waits for work forever; and because it inherited the command's stdou
 caller reading them (``sim run ... | jq``, ``subprocess.run(capture_output=True)``) never sees
 them close. So each worker, as it starts:
 
-* leaves Ctrl-C to the parent (which stops cleanly and saves what is finished);
+* leaves Ctrl-C to the parent (which stops cleanly and saves what is finished), and drops the
+  parent's other signal handlers, which a forked worker inherits (SIGTERM must end it);
 * lets go of the command's standard streams (reads and writes ``os.devnull`` instead): its
   results and errors travel back through the pool's queues, never through stdout or stderr;
 * dies with its parent: on Linux the kernel sends it SIGKILL when the parent goes
@@ -43,6 +44,7 @@ def start_worker(parent_pid: int, kernel_watch: bool) -> None:
             to the parent *thread* that started the worker, so the pool asks for it only when it
             was made on the parent's main thread, whose end is the parent's end.
     """
+    _forget_parent_signal_handlers()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _let_go_of_standard_streams()
     if kernel_watch:
@@ -50,6 +52,22 @@ def start_worker(parent_pid: int, kernel_watch: bool) -> None:
     _watch_parent()
     if os.getppid() != parent_pid:  # the parent died before the watches were in place
         os._exit(ORPHANED)
+
+
+def _forget_parent_signal_handlers() -> None:
+    """Give back to the system every signal the parent handles in Python (a forked worker's).
+
+    A forked worker inherits its parent's handlers: the command's SIGTERM handler, which turns
+    the signal into a stop, would make the worker shrug off the pool's own terminate() when a
+    sibling dies, and the command would wait for it forever. A spawned worker has none of them.
+    """
+    for number in signal.valid_signals():
+        try:
+            handler = signal.getsignal(number)
+        except (OSError, ValueError):  # a signal Python cannot look at
+            continue
+        if callable(handler) and handler is not signal.default_int_handler:
+            signal.signal(number, signal.SIG_DFL)
 
 
 def _let_go_of_standard_streams() -> None:
@@ -80,8 +98,8 @@ def _ask_kernel_to_kill_with_parent() -> None:
 def _watch_parent() -> None:
     """End this process as soon as its parent has gone, whatever ended the parent.
 
-    A spawned worker holds the read end of a pipe whose write end only its parent holds
-    (``multiprocessing.parent_process().sentinel``): the pipe closes when the parent ends.
+    A worker, forked or spawned, holds the read end of a pipe whose write end only its parent
+    holds (``multiprocessing.parent_process().sentinel``): the pipe closes when the parent ends.
     """
     parent = multiprocessing.parent_process()
     if parent is None:  # not started by multiprocessing (a test calling this directly)
