@@ -26,8 +26,11 @@ Figures (all from one invocation, so ratios compare like with like on a noisy ma
 ``speedup_2_procs_warm``
     the same on a pool whose workers were started and had run one replication before the clock
     started: what two processes give once started. The gap between the two speed-ups is what
-    starting the workers costs (imports and first-replication caches, about half a second each);
-    what is left below 2 is the two processes slowing each other (shared caches and memory).
+    starting the workers costs: little where they are forked (Linux, this process alone on its
+    thread), since they inherit this process's imports and its prepared scenario; about a
+    second each where they are spawned and import everything again. What is left below 2 is
+    the two processes slowing each other (shared caches and memory) and this one collecting
+    their records.
 ``peak_rss_mb_1k`` and ``peak_rss_mb_10k``
     peak resident memory of a fresh ``sim run`` subprocess (and its workers) doing 1,000 and 10,000
     replications with a results store: flat when nothing per replication stays in memory.
