@@ -113,7 +113,10 @@ def start_method() -> str:
     machine, paid by every run). Forking is safe only on Linux (macOS's system libraries are not
     fork-safe, and Windows has no fork) and only while this process runs a single thread: a
     thread holding a lock at the moment of the fork (a progress bar's, a Dask client's) would
-    leave that lock held forever in the worker. Otherwise workers are spawned.
+    leave that lock held forever in the worker. Otherwise workers are spawned. Threads Python
+    did not start are not counted: numpy's OpenBLAS pool stops its threads before a fork (it
+    registers a ``pthread_atfork`` handler), which is why Python 3.12 and later may still warn,
+    in a DeprecationWarning hidden by default, that the process was multi-threaded.
     """
     if (
         sys.platform.startswith("linux")
