@@ -45,10 +45,10 @@ def test_batches_are_the_same_records_whichever_executor_runs_them(minimal):
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_one_and_two_processes_store_identical_records(minimal, tmp_path, method):
-    one, two = ResultsStore(tmp_path / "one.sqlite"), ResultsStore(tmp_path / "two.sqlite")
-    Experiment([minimal], 9, one, SerialExecutor()).ensure(60)
     if method not in multiprocessing.get_all_start_methods():
         pytest.skip(f"no {method} on this system")
+    one, two = ResultsStore(tmp_path / "one.sqlite"), ResultsStore(tmp_path / "two.sqlite")
+    Experiment([minimal], 9, one, SerialExecutor()).ensure(60)
     pool = ProcessExecutor(2, method=method)
     try:
         Experiment([minimal], 9, two, pool).ensure(60)

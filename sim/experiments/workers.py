@@ -66,7 +66,7 @@ def _forget_parent_signal_handlers() -> None:
             handler = signal.getsignal(number)
         except (OSError, ValueError):  # a signal Python cannot look at
             continue
-        if callable(handler) and handler is not signal.default_int_handler:
+        if callable(handler):  # SIG_DFL and SIG_IGN are not callables
             signal.signal(number, signal.SIG_DFL)
 
 
