@@ -32,7 +32,7 @@ from sim.model.database import Database
 from sim.model.desk import BulkLine, Desk
 from sim.model.grounds import DETAIN, NONE, REPORT, Ground
 from sim.model.loop import Waits, start
-from sim.model.noise import NoiseTip
+from sim.model.noise import NoiseTip, Travelling
 from sim.model.observe import Seen
 from sim.model.raid import RaidOffice
 from sim.model.register import Register
@@ -272,29 +272,36 @@ class Agency:
             return
         start(self.env, self._visit(tip, None))
 
-    def receive_noise(self, noise: NoiseTip) -> None:
+    def receive_noise(self, tips: Travelling, k: int) -> None:
         """A false tip that will be believed (or must be checked on arrival) reaches the agency.
 
-        Most of them lead nowhere: nobody can identify the name, no channel takes an unidentified
-        tip, and the databases fed raise no alerts. Such a tip is settled here, on arrival, by
-        looking at what its triage will find (:meth:`_leads_nowhere`); the others go through the
-        whole visit. (Outside a trace a settled tip needs no :class:`Tip` at all.)
+        It is the ``k``-th of a source's travelling tips. Most of them lead nowhere: nobody can
+        identify the name, no channel takes an unidentified tip, and the databases fed raise no
+        alerts. Such a tip is settled here, on arrival, by looking at what its triage will find
+        (:meth:`_leads_nowhere`); the others go through the whole visit. (Outside a trace a
+        settled tip needs no :class:`Tip`, nor even its :class:`NoiseTip`: its columns are read
+        where they are.)
         """
         ctx = self.ctx
         if self._escalation is not None:  # the name is checked on arrival: the whole visit
+            noise = tips.tip(k)
             start(self.env, self._visit(self._noise_tip(noise), noise))
             return
-        _start, done = self.desk.admit(self.env._now, noise.triage)
-        name = self.write_name(noise.heard) if noise.heard is not None else None
-        if self._leads_nowhere(noise.place, name, done):
-            tip = self._noise_tip(noise, name) if ctx.seen.tracing else None
+        _start, done = self.desk.admit(self.env._now, tips.triage[k])
+        heard = tips.heard[k]
+        name = self.write_name(heard) if heard is not None else None
+        if self._leads_nowhere(tips.place[k], name, done):
+            tip = self._noise_tip(tips.tip(k), name) if ctx.seen.tracing else None
             if tip is None:
                 ctx.seen.counters.tips_false += 1
-            feeds = self._quiet_feeds
-            skipped = sum(not db.write_later(tip, self, done) for db in feeds) if feeds else 0
-            missed = name is not None and not noise.names_other and ctx.wanted_anywhere
+            skipped = 0
+            for db in self._quiet_feeds:  # a loop: a generator per tip costs more
+                if not db.write_later(tip, self, done):
+                    skipped += 1
+            missed = name is not None and not tips.names_other[k] and ctx.wanted_anywhere
             self._quiet.append((done, tip, missed, skipped))
             return
+        noise = tips.tip(k)
         tip = self._noise_tip(noise, name)
         tip.waits(Fate.AWAITING_TRIAGE)
         start(self.env, self._after_triage(tip, noise, done))

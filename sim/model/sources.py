@@ -27,7 +27,7 @@ from sim.model.fugitive import Fugitive
 from sim.model.grounds import DETAIN, NONE, REPORT
 from sim.model.hazard import HazardClock
 from sim.model.loop import call_at
-from sim.model.noise import NoiseTip, Travelling
+from sim.model.noise import Travelling
 from sim.model.observe import Seen
 from sim.model.tip import Tip
 from sim.scenario.schema import LOCAL, Intercepts, Sightings, Stops
@@ -36,8 +36,8 @@ from sim.scenario.schema import LOCAL, Intercepts, Sightings, Stops
 class NoiseReceiver(Service, Protocol):
     """A service that takes false tips that travel on."""
 
-    def receive_noise(self, noise: NoiseTip) -> None:
-        """A travelling false tip arrives."""
+    def receive_noise(self, tips: Travelling, k: int) -> None:
+        """The ``k``-th of a source's travelling false tips arrives."""
         ...
 
 
@@ -246,9 +246,10 @@ class TravellingNoise:
             call_at(self.ctx.env, at - self.ctx.env._now, self._arrive)
 
     def _arrive(self, _event: object) -> None:
-        tip = self.tips.tip(self._next)
-        self._next += 1
-        self.receivers[tip.agency].receive_noise(tip)
+        k = self._next
+        self._next = k + 1
+        tips = self.tips
+        self.receivers[tips.agency[k]].receive_noise(tips, k)
         self._schedule()
 
 
