@@ -143,6 +143,16 @@ def test_lognormal_log_moments_and_quantiles(median, p90):
     assert_close(statistics.fmean(sample), dist.mean, sd / math.sqrt(n), "mean")
 
 
+def test_a_lognormal_draw_is_the_inverse_normal_of_its_uniform_as_normaldist_gives_it():
+    """The draw calls the standard normal quantile directly: the value NormalDist gives."""
+    dist = LogNormal(2.0, 12.0)
+    stream, twin = Stream(7, 0, "lognormal-inverse"), Stream(7, 0, "lognormal-inverse")
+    for _ in range(2_000):
+        u = max(twin.uniform(), 1e-12)
+        expected = math.exp(math.log(2.0) + dist.sigma * NormalDist().inv_cdf(u))
+        assert dist.sample(stream) == expected  # exactly: the same function underneath
+
+
 @pytest.mark.parametrize(("low", "high"), [(1.0, 3.0), (0.0, 48.0)])
 def test_uniform_moments(low, high):
     sample = draws(Uniform(low, high), f"uniform-{low}-{high}")
